@@ -1,0 +1,3 @@
+from zotsync.cli import main
+
+main()

@@ -1,0 +1,33 @@
+"""Language names and codes (English, Italiano, eng, spa) to ISO 639-1 codes, via langcodes."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import langcodes
+
+
+@lru_cache(maxsize=512)
+def to_code(value: str) -> str:
+    """ISO 639 code for a language name or code; unknown values are returned as given.
+
+    >>> to_code("English"), to_code("eng"), to_code("Italiano"), to_code("Español"), to_code("en-US")
+    ('en', 'en', 'it', 'es', 'en-US')
+    """
+    text = value.strip()
+    if not text:
+        return ""
+    try:
+        if len(text) <= 3 or "-" in text or "_" in text:
+            tag = langcodes.standardize_tag(text.replace("_", "-"))
+            if langcodes.Language.get(tag).is_valid():
+                return tag
+    except (ValueError, LookupError):
+        pass
+    for lang in (None, "en", "it", "es", "de", "fr", "he", "pt"):
+        try:
+            found = langcodes.find(text, language=lang) if lang else langcodes.find(text)
+            return found.language or text
+        except LookupError:
+            continue
+    return text

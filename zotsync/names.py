@@ -1,0 +1,108 @@
+"""Personal and corporate names to Zotero creators.
+
+Italian, Spanish and Dutch compound surnames stay whole: everything after the
+given names or initials is the surname when it starts with a particle
+("A. De Luca" -> De Luca), unlike Zotero's cleanAuthor which keeps only the
+last word.
+
+>>> person("S. Gilardi")
+{'creatorType': 'author', 'firstName': 'S.', 'lastName': 'Gilardi'}
+>>> person("ROSSIGNOLI, Cecilia")
+{'creatorType': 'author', 'firstName': 'Cecilia', 'lastName': 'Rossignoli'}
+>>> person("Maria Della Rocca")["lastName"], person("A. De Luca")["lastName"]
+('Della Rocca', 'De Luca')
+>>> person("E H Wagner")["firstName"]
+'E. H.'
+"""
+
+from __future__ import annotations
+
+import re
+
+from zotsync.text import name_case, squash
+
+PARTICLES = frozenset(
+    "de del della delle dei degli di da dal dalla dallo lo la le li van von der den ter "
+    "ten du des dos das do al el bin ibn st st. mac".split()
+)
+SUFFIXES = frozenset("jr jr. sr sr. ii iii iv".split())
+INITIAL_RE = re.compile(r"^(?:[A-Z]\.?-?)+$|^[A-Z]\.(?:-?[A-Z]\.)*$")
+
+
+def _is_initials(token: str) -> bool:
+    return bool(INITIAL_RE.match(token)) and len(token.replace(".", "").replace("-", "")) <= 3
+
+
+def _dot_initials(token: str) -> str:
+    """'JR' -> 'J. R.', 'J.' -> 'J.', 'J' -> 'J.'"""
+    letters = token.replace(".", "").replace("-", "")
+    if token.isupper() and len(letters) <= 3 and "-" not in token:
+        return " ".join(f"{c}." for c in letters)
+    return token if token.endswith(".") or len(letters) > 1 else token + "."
+
+
+def corporate(name: str, creator_type: str = "author") -> dict[str, str]:
+    return {"creatorType": creator_type, "name": squash(name)}
+
+
+def person(text: str, creator_type: str = "author") -> dict[str, str]:
+    """A creator from "Last, First", "First Last" or "F. Last"."""
+    raw = squash(text).strip(" ,;")
+    if "," in raw:
+        last, _, first = raw.partition(",")
+        first, _, suffix = first.partition(",")
+        first = squash(first)
+        if suffix.strip():
+            first = f"{first}, {suffix.strip()}"
+        return _creator(creator_type, _first_case(first), name_case(squash(last)))
+    tokens = raw.split(" ")
+    if len(tokens) == 1:
+        return {"creatorType": creator_type, "name": name_case(raw)}
+    split = _surname_start(tokens)
+    first = " ".join(_dot_initials(t) if _is_initials(t) else t for t in tokens[:split])
+    return _creator(creator_type, _first_case(first), name_case(" ".join(tokens[split:])))
+
+
+def _surname_start(tokens: list[str]) -> int:
+    """Index of the first surname token in a "First [von] Last" name."""
+    last = len(tokens) - 1
+    if tokens[last].lower().rstrip(".") in SUFFIXES and last > 1:
+        last -= 1
+    start = last
+    while start > 1 and tokens[start - 1].lower() in PARTICLES:
+        start -= 1
+    if all(_is_initials(t) for t in tokens[:start]):
+        return start
+    if start == last and start > 1 and tokens[start - 1][:1].isupper() and tokens[start - 1].lower() in PARTICLES:
+        return start - 1
+    return start
+
+
+def _first_case(first: str) -> str:
+    tokens = first.split()
+    if len(tokens) == 1 and tokens[0].isupper() and len(tokens[0]) <= 3 and tokens[0].isalpha():
+        return _dot_initials(tokens[0])
+    return name_case(first)
+
+
+def _creator(creator_type: str, first: str, last: str) -> dict[str, str]:
+    if not last:
+        return {"creatorType": creator_type, "name": first}
+    return {"creatorType": creator_type, "firstName": first, "lastName": last}
+
+
+def split_list(text: str) -> list[str]:
+    """Split an author list on ';' (IRIS, Highwire) or, failing that, on ' and '."""
+    text = squash(text)
+    if ";" in text:
+        parts = text.split(";")
+    else:
+        parts = re.split(r"\s+(?:and|e|y|und|&)\s+", text)
+    return [p.strip(" ,.") for p in parts if p.strip(" ,.")]
+
+
+def pair_inverted(text: str) -> list[str]:
+    """Re-pair a flat 'Last, First, Last, First' list into 'Last, First' names."""
+    parts = [p.strip() for p in squash(text).split(",") if p.strip()]
+    return [f"{parts[i]}, {parts[i + 1]}" if i + 1 < len(parts) else parts[i]
+            for i in range(0, len(parts), 2)]

@@ -1,0 +1,292 @@
+"""Schema fit: the one module that knows Zotero's item types and fields (schema v41).
+
+``fit(item)`` turns a loosely filled Zotero item into one the Web API accepts:
+type-specific field names, fields the type lacks moved to Extra, creator types
+allowed for the type, identifiers cleaned, dates ISO, values within API limits.
+Pure: no I/O beyond reading the packaged schema once.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from zotsync import dates, extra, ids, languages
+
+MAX_VALUE_BYTES = 65535
+MAX_NAME_CHARS = 255
+FALLBACK_TYPE = "document"
+# Properties of item data that are not fields.
+STRUCTURAL = frozenset(
+    {"itemType", "creators", "tags", "collections", "relations", "extra", "key", "version",
+     "dateAdded", "dateModified", "deleted", "parentItem", "note", "accessDate"}
+)
+IDENTIFIER_LABELS = {"DOI": "DOI", "ISBN": "ISBN", "ISSN": "ISSN", "PMID": "PMID",
+                     "PMCID": "PMCID", "citationKey": "Citation Key", "url": "URL"}
+
+
+@dataclass(frozen=True)
+class TypeInfo:
+    fields: tuple[str, ...]
+    base_to_field: dict[str, str]
+    creator_types: tuple[str, ...]
+    primary_creator: str
+
+
+@cache
+def _schema() -> dict[str, Any]:
+    text = resources.files("zotsync").joinpath("data/schema.json").read_text("utf-8")
+    return json.loads(text)
+
+
+@cache
+def _types() -> dict[str, TypeInfo]:
+    out: dict[str, TypeInfo] = {}
+    for entry in _schema()["itemTypes"]:
+        fields = tuple(f["field"] for f in entry["fields"])
+        base = {f["baseField"]: f["field"] for f in entry["fields"] if "baseField" in f}
+        creators = tuple(c["creatorType"] for c in entry["creatorTypes"])
+        primary = next((c["creatorType"] for c in entry["creatorTypes"] if c.get("primary")), "author")
+        out[entry["itemType"]] = TypeInfo(fields, base, creators, primary)
+    return out
+
+
+@cache
+def _field_to_base() -> dict[str, str]:
+    """Map every type-specific field name (bookTitle, university, ...) to its base field."""
+    out: dict[str, str] = {}
+    for entry in _schema()["itemTypes"]:
+        for f in entry["fields"]:
+            if "baseField" in f:
+                out[f["field"]] = f["baseField"]
+    return out
+
+
+@cache
+def all_fields() -> frozenset[str]:
+    return frozenset(f for t in _types().values() for f in t.fields)
+
+
+def schema_version() -> int:
+    return int(_schema()["version"])
+
+
+def item_types() -> list[str]:
+    return list(_types())
+
+
+def is_valid_type(item_type: str) -> bool:
+    return item_type in _types() and item_type not in {"annotation", "attachment", "note"}
+
+
+def type_info(item_type: str) -> TypeInfo:
+    return _types()[item_type]
+
+
+def fields_for(item_type: str) -> tuple[str, ...]:
+    return _types()[item_type].fields
+
+
+def has_field(item_type: str, field: str) -> bool:
+    return field in _types()[item_type].fields
+
+
+def creator_types(item_type: str) -> tuple[str, ...]:
+    return _types()[item_type].creator_types
+
+
+def primary_creator_type(item_type: str) -> str:
+    return _types()[item_type].primary_creator
+
+
+def base_field(field: str) -> str:
+    """The base field a type-specific field stands for (bookTitle -> publicationTitle)."""
+    return _field_to_base().get(field, field)
+
+
+def field_for_type(item_type: str, field: str) -> str | None:
+    """The name under which ``field`` (base or another type's name) lives on ``item_type``."""
+    info = _types()[item_type]
+    if field in info.fields:
+        return field
+    base = base_field(field)
+    if base in info.base_to_field:
+        return info.base_to_field[base]
+    if base in info.fields:
+        return base
+    return None
+
+
+@cache
+def csl_types() -> dict[str, list[str]]:
+    return dict(_schema()["csl"]["types"])
+
+
+@cache
+def csl_text_fields() -> dict[str, list[str]]:
+    return dict(_schema()["csl"]["fields"]["text"])
+
+
+@cache
+def csl_date_fields() -> dict[str, str]:
+    return dict(_schema()["csl"]["fields"]["date"])
+
+
+@cache
+def csl_names() -> dict[str, str]:
+    return dict(_schema()["csl"]["names"])
+
+
+def extra_label(field: str) -> str:
+    """Label for an Extra line, following Zotero's `Label: value` convention."""
+    if field in IDENTIFIER_LABELS:
+        return IDENTIFIER_LABELS[field]
+    words = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", field).split()
+    return " ".join(w[:1].upper() + w[1:] for w in words)
+
+
+# ---------------------------------------------------------------- fit
+
+
+def fit(item: dict[str, Any]) -> dict[str, Any]:
+    """Return a copy of ``item`` that is valid for the Zotero schema v41 and the API limits."""
+    item_type = item.get("itemType", "")
+    if not is_valid_type(item_type):
+        item_type = FALLBACK_TYPE
+    out: dict[str, Any] = {"itemType": item_type}
+    moved: list[tuple[str, str]] = []
+    for name, value in item.items():
+        if name in STRUCTURAL:
+            continue
+        text = _clean_value(name, value)
+        if not text:
+            continue
+        target = field_for_type(item_type, name)
+        if target is None or target in out:
+            if target is None or out.get(target) != text:
+                moved.append((extra_label(name), text))
+            continue
+        out[target] = text
+    _clean_identifiers(out, moved)
+    out["creators"] = fit_creators(item_type, item.get("creators") or [])
+    out["tags"] = fit_tags(item.get("tags") or [])
+    for name in ("collections", "relations", "key", "version", "deleted", "dateAdded", "dateModified"):
+        if name in item and item[name] not in (None, ""):
+            out[name] = item[name]
+    if item.get("accessDate"):
+        out["accessDate"] = item["accessDate"]
+    extra_text = extra.merge(str(item.get("extra") or ""), moved)
+    if extra_text:
+        out["extra"] = _limit_bytes(extra_text)
+    return out
+
+
+def _clean_value(name: str, value: Any) -> str:
+    if value is None or isinstance(value, (list, dict)):
+        return ""
+    text = str(value).strip()
+    if name == "date" and text:
+        text = dates.to_iso(text)
+    elif name == "language" and text:
+        text = languages.to_code(text)
+    return _limit_bytes(text)
+
+
+def _clean_identifiers(out: dict[str, Any], moved: list[tuple[str, str]]) -> None:
+    cleaners = {"DOI": ids.clean_doi, "ISBN": ids.clean_isbns, "ISSN": ids.clean_issns,
+                "PMID": ids.clean_pmid, "PMCID": ids.clean_pmcid}
+    for field, clean in cleaners.items():
+        if field in out:
+            value = clean(out[field])
+            if value:
+                out[field] = value
+            else:
+                del out[field]
+    for i, (label, value) in enumerate(moved):
+        field = {v: k for k, v in IDENTIFIER_LABELS.items()}.get(label)
+        if field in cleaners:
+            cleaned = cleaners[field](value)
+            moved[i] = (label, cleaned or "")
+    moved[:] = [(label, value) for label, value in moved if value]
+
+
+def fit_creators(item_type: str, creators: list[dict[str, Any]]) -> list[dict[str, str]]:
+    allowed = set(creator_types(item_type))
+    primary = primary_creator_type(item_type)
+    out: list[dict[str, str]] = []
+    for creator in creators:
+        ctype = creator.get("creatorType") or primary
+        if ctype not in allowed:
+            ctype = primary
+        name = _short(creator.get("name"))
+        last = _short(creator.get("lastName"))
+        first = _short(creator.get("firstName"))
+        if name or (first and not last):
+            entry = {"creatorType": ctype, "name": name or first}
+        elif last:
+            entry = {"creatorType": ctype, "firstName": first, "lastName": last}
+        else:
+            continue
+        if entry not in out:
+            out.append(entry)
+    return out
+
+
+def fit_tags(tags: list[Any]) -> list[dict[str, Any]]:
+    seen: set[str] = set()
+    out: list[dict[str, Any]] = []
+    for tag in tags:
+        entry = dict(tag) if isinstance(tag, dict) else {"tag": str(tag)}
+        text = " ".join(str(entry.get("tag", "")).split())[:MAX_NAME_CHARS].strip()
+        if not text or text in seen:
+            continue
+        seen.add(text)
+        clean = {"tag": text}
+        if entry.get("type"):
+            clean["type"] = int(entry["type"])
+        out.append(clean)
+    return out
+
+
+def _short(value: Any) -> str:
+    text = " ".join(str(value or "").split())
+    return text[:MAX_NAME_CHARS].strip()
+
+
+def _limit_bytes(text: str) -> str:
+    raw = text.encode("utf-8")
+    if len(raw) <= MAX_VALUE_BYTES:
+        return text
+    return raw[:MAX_VALUE_BYTES].decode("utf-8", errors="ignore")
+
+
+def validate(item: dict[str, Any]) -> list[str]:
+    """Problems the Zotero API would reject ``item`` for (empty when valid)."""
+    problems: list[str] = []
+    item_type = item.get("itemType", "")
+    if not is_valid_type(item_type):
+        return [f"invalid itemType {item_type!r}"]
+    for name, value in item.items():
+        if name in STRUCTURAL:
+            continue
+        if name not in fields_for(item_type) and value != "":
+            problems.append(f"{name!r} is not a valid field for type {item_type!r}")
+        elif len(str(value).encode("utf-8")) > MAX_VALUE_BYTES:
+            problems.append(f"{name} value too long")
+    allowed = set(creator_types(item_type)) | {"author"}
+    for creator in item.get("creators", []):
+        if creator.get("creatorType") not in allowed:
+            problems.append(f"creator type {creator.get('creatorType')!r} invalid for {item_type}")
+        parts = [creator.get("name"), creator.get("firstName"), creator.get("lastName")]
+        if any(p and len(p) > MAX_NAME_CHARS for p in parts):
+            problems.append("creator name too long")
+        if "name" in creator and ("lastName" in creator or "firstName" in creator):
+            problems.append("creator has both name and lastName")
+    for tag in item.get("tags", []):
+        if not tag.get("tag") or len(tag["tag"]) > MAX_NAME_CHARS:
+            problems.append(f"bad tag {tag!r}")
+    return problems

@@ -1,0 +1,40 @@
+"""Helpers shared by several parsers: source identities and small field builders."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from zotsync import dates, ids
+from zotsync.text import normalise_title
+
+
+def work_key(item: dict[str, Any]) -> str:
+    """A stable fallback identity from title, year and first creator surname."""
+    creators = item.get("creators") or [{}]
+    first = creators[0].get("lastName") or creators[0].get("name") or ""
+    basis = "|".join([normalise_title(item.get("title", "")), dates.year_of(item.get("date", "")),
+                      normalise_title(first)])
+    return hashlib.sha1(basis.encode("utf-8")).hexdigest()[:16]
+
+
+def identity(kind: str, item: dict[str, Any], preferred: str = "") -> str:
+    """Source identity: the source's own id when it has one, else DOI, else a work key."""
+    if preferred:
+        return f"{kind}:{preferred}"
+    handle = ids.find_handle(item.get("url", ""))
+    if handle:
+        return "handle:" + handle.split("hdl.handle.net/", 1)[1]
+    doi = ids.clean_doi(item.get("DOI", ""))
+    if doi:
+        return f"doi:{doi.lower()}"
+    return f"{kind}:{work_key(item)}"
+
+
+def tags(values: list[str]) -> list[dict[str, str]]:
+    seen: list[str] = []
+    for value in values:
+        text = " ".join(value.split()).strip(" .;,")
+        if text and text not in seen:
+            seen.append(text)
+    return [{"tag": t} for t in seen]

@@ -1,0 +1,373 @@
+"""IRIS / DSpace-CRIS item pages saved as plain text.
+
+Installations differ in layout and language, so the page is read by structure:
+labelled lines (``Titolo: ...``, ``Authors``/value pairs), DSpace full-record
+lines (``dc.contributor.author  Rossi, Mario``), and, for the unlabelled IRIS
+layout, the shape of each line (a citation, an author list, a date, a type
+label, a keyword list, a long abstract). Interface noise (untranslated
+``???jsp...???`` keys, file lists, copyright notices, citation counts) is
+dropped first. Nothing is invented: a field the page does not give stays empty.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from zotsync import ids, names
+from zotsync.errors import ParseError
+from zotsync.model import Parsed
+from zotsync.sources import common
+from zotsync.sources.citation import Citation, looks_like_citation, parse_citation
+from zotsync.sources.repository_types import looks_like_type_label, type_from_label
+from zotsync.text import normalise_title, repair_caps, squash
+
+INTERFACE_KEY = re.compile(r"\?\?\?[\w.\-]+\?\?\?|\bitem\.page\.[\w.\-]+|\bjsp\.[\w.\-]+")
+NOTICES = re.compile(
+    r"(I documenti in IRIS sono protetti da copyright[^.]*\.|Items in (?:IRIS|DSpace) are protected by copyright[^.]*\.|"
+    r"Gli elementi in IRIS sono protetti[^.]*\.)", re.I)
+NOISE_LINE = re.compile(
+    r"^(?:•\s*)?(?:file in questo prodotto|files? in this (?:item|product)|file dimensione formato|"
+    r"accesso (?:aperto|riservato|chiuso)|open access|restricted access|embargo|tipologia:|dimensione|formato|"
+    r"\d+(?:[.,]\d+)?\s*[kKmM]B\b|visualizza/apri|view/open|richiedi una copia|request a copy|"
+    r"pubblicazioni consigliate|recommended publications|utilizza questo identificativo|use this identifier|"
+    r"scopus\b|web of science|wos\b|isi\b|nd$|altmetric|mostra (?:tutti|record)|show (?:full|simple) item|"
+    r"cargando|loading|caricamento|appare nelle tipologie|appears in collections|"
+    r".+\.(?:pdf|docx?|zip)$)", re.I)
+END_MARKERS = re.compile(r"^(?:citazioni|citations|metriche|metrics)\s*:?$", re.I)
+DATE_LINE = re.compile(r"^(\d{4})(?:-(\d{2})-(\d{2}))?$")
+SETTORE = re.compile(r"^(?:settore|ssd)\s+\S+", re.I)
+DC_LINE = re.compile(r"^dc\.([a-z]+(?:\.[a-zA-Z]+)*)\s+(.+?)(?:\s+(?:[a-z]{2}(?:_[A-Z]{2})?|\*))?$")
+NAME_TOKEN = re.compile(r"^(?:[A-ZÀ-Ý][\w'’\-]*\.?|[A-ZÀ-Ý]\.(?:-?[A-ZÀ-Ý]\.)*|d'|de|di|da|del|della|van|von|der|den|dos|du|la|le)$")
+
+LABELS: dict[str, str] = {}
+for _key, _words in {
+    "title": "titolo|title|titolo del contributo",
+    "authors": "autori|autore|authors|author|autori interni|contributors|autore/i",
+    "editors": "curatori|curatore|editors|editor|a cura di",
+    "supervisors": "tutor|relatore|supervisor|supervisors|advisor|coordinatore",
+    "date": "data di pubblicazione|anno di pubblicazione|anno|data|issue date|date issued|publication date|year|date",
+    "abstract": "abstract|riassunto|sommario|summary|abstract (inglese)|abstract (italiano)",
+    "keywords": "parole chiave|keywords|subject keywords|soggetti|subjects|key words",
+    "type": "tipologia|tipo|type|item type|publication type|typology|tipologia iris",
+    "journal": "rivista|journal|periodico|titolo del periodico|source title|journal title",
+    "book": "titolo del libro|book title|titolo del volume|volume title",
+    "conference": "titolo del convegno|nome del convegno|convegno|conference name|conference|event",
+    "publisher": "editore|publisher|casa editrice",
+    "place": "luogo di pubblicazione|place of publication|luogo",
+    "series": "collana|series|serie",
+    "isbn": "isbn",
+    "issn": "issn|e-issn|eissn",
+    "doi": "doi|digital object identifier (doi)",
+    "url": "handle|uri|url|permalink|identificativo",
+    "pages": "pagine|pages|pagina",
+    "first_page": "pagina iniziale|first page|start page",
+    "last_page": "pagina finale|last page|end page",
+    "volume": "volume",
+    "issue": "numero|fascicolo|issue|number",
+    "language": "lingua|language|lingua del contributo",
+    "citation": "citazione|citation|citazione bibliografica|cita come|citazione (apa)",
+    "settore": "settore scientifico disciplinare|settore|ssd|scientific field",
+    "pmid": "pmid|pubmed id",
+    "thesis_type": "tipo di tesi|thesis type|degree",
+    "university": "università|university|ateneo|institution",
+}.items():
+    for _word in _words.split("|"):
+        LABELS[_word] = _key
+
+DC_FIELDS = {
+    "title": "title", "contributor.author": "authors", "contributor.editor": "editors",
+    "contributor.advisor": "supervisors", "date.issued": "date", "description.abstract": "abstract",
+    "subject": "keywords", "subject.keywords": "keywords", "type": "type", "relation.ispartof": "journal",
+    "relation.ispartofbook": "book", "publisher": "publisher", "publisher.place": "place",
+    "relation.ispartofseries": "series", "identifier.isbn": "isbn", "identifier.issn": "issn",
+    "identifier.doi": "doi", "identifier.uri": "url", "identifier.citation": "citation",
+    "language.iso": "language", "language": "language", "relation.firstpage": "first_page",
+    "relation.lastpage": "last_page", "relation.volume": "volume", "relation.issue": "issue",
+    "identifier.pmid": "pmid", "subject.miur": "settore", "relation.conferencename": "conference",
+    "format.pagerange": "pages", "description.degree": "thesis_type",
+}
+
+
+@dataclass
+class Page:
+    labelled: dict[str, list[str]] = field(default_factory=dict)
+    lines: list[str] = field(default_factory=list)
+    url: str = ""
+
+    def first(self, key: str) -> str:
+        return (self.labelled.get(key) or [""])[0]
+
+    def add(self, key: str, value: str) -> None:
+        value = squash(value)
+        if value:
+            self.labelled.setdefault(key, []).append(value)
+
+
+class IrisTextParser:
+    name = "iris"
+
+    def sniff(self, text: str, filename: str) -> float:
+        head = text[:200_000]
+        score = 0.0
+        if "hdl.handle.net/" in head or re.search(r"^dc\.contributor\.author", head, re.M):
+            score += 0.4
+        if re.search(r"\bIRIS\b|DSpace|\?\?\?jsp\.|item\.page\.|Utilizza questo identificativo|Appears in Collections", head):
+            score += 0.3
+        if re.search(r"^(?:Settore|Abstract|Tipologia|Parole chiave)\b", head, re.M):
+            score += 0.2
+        if any(looks_like_type_label(line) for line in head.splitlines()[:400]):
+            score += 0.1
+        if any(looks_like_citation(squash(line)) for line in head.splitlines()[:200]):
+            score += 0.2
+        return min(score, 0.9)
+
+    def parse(self, text: str, origin: str) -> list[Parsed]:
+        page = read_page(text)
+        item = build_item(page)
+        if not item.get("title"):
+            raise ParseError("no title found on the repository page", origin)
+        return [Parsed(source=common.identity("iris", item), item=item, origin=origin)]
+
+
+def read_page(text: str) -> Page:
+    page = Page()
+    text = NOTICES.sub(" ", text)
+    handle = ids.find_handle(text)
+    page.url = handle
+    raw_lines = [squash(INTERFACE_KEY.sub(" ", line)) for line in text.splitlines()]
+    pending: str | None = None
+    for line in raw_lines:
+        if END_MARKERS.match(line) and page.lines:
+            break
+        if not line or NOISE_LINE.match(line):
+            continue
+        if pending:
+            page.add(pending, line)
+            pending = None
+            continue
+        pending = _labelled(page, line)
+        if pending is None and not _dc_line(page, line) and not _is_label_only(page, line):
+            page.lines.append(line)
+    return page
+
+
+def _labelled(page: Page, line: str) -> str | None:
+    """Record a ``Label: value`` line; return the label key when the value is on the next line."""
+    match = re.match(r"^([^:：\t]{2,40}?)\s*[:：\t]\s*(.*)$", line)
+    bare = line.rstrip(":：").strip().lower()
+    if match and match.group(1).strip().lower() in LABELS:
+        key = LABELS[match.group(1).strip().lower()]
+        if match.group(2).strip():
+            page.add(key, match.group(2))
+            return None
+        return key
+    if line.endswith((":", "：")) and bare in LABELS:
+        return LABELS[bare]
+    return None
+
+
+def _is_label_only(page: Page, line: str) -> bool:
+    """A bare heading ("Abstract") whose content follows on unlabelled lines."""
+    return line.lower() in {"abstract", "riassunto", "sommario", "summary", "keywords", "parole chiave"}
+
+
+def _dc_line(page: Page, line: str) -> bool:
+    match = DC_LINE.match(line)
+    if not match:
+        return False
+    key = DC_FIELDS.get(match.group(1))
+    if key:
+        page.add(key, match.group(2))
+    return True
+
+
+# ---------------------------------------------------------------- unlabelled lines
+
+
+def _looks_like_authors(line: str) -> bool:
+    if len(line) > 2000 or re.search(r"\d|[:?!\"()]", line):
+        return False
+    parts = [p.strip() for p in line.split(";")] if ";" in line else _comma_names(line)
+    return bool(parts) and all(_looks_like_name(p) for p in parts)
+
+
+def _comma_names(line: str) -> list[str]:
+    if line.count(",") == 1:
+        return [line]
+    return [p.strip() for p in line.split(",")] if "," in line else [line]
+
+
+def _looks_like_name(part: str) -> bool:
+    if "," in part:
+        last, _, first = part.partition(",")
+        tokens = last.split() + first.split()
+    else:
+        tokens = part.split()
+    if not 2 <= len(tokens) <= 6:
+        return False
+    return all(NAME_TOKEN.match(t) for t in tokens) and any(len(t.strip(".")) > 1 for t in tokens)
+
+
+def _is_abstract(line: str) -> bool:
+    return len(line) >= 200 and len(re.findall(r"[.!?](?:\s|$)", line)) >= 2
+
+
+def _is_keywords(line: str) -> bool:
+    parts = [p.strip() for p in line.split(";") if p.strip()]
+    return len(parts) >= 2 and all(len(p) <= 80 for p in parts)
+
+
+def classify(lines: list[str]) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for line in lines:
+        found.setdefault(_kind(line), []).append(line)
+    return found
+
+
+def _kind(line: str) -> str:
+    if DATE_LINE.match(line):
+        return "date"
+    if SETTORE.match(line):
+        return "settore"
+    if looks_like_citation(line):
+        return "citation"
+    if _is_abstract(line):
+        return "abstract"
+    if looks_like_type_label(line):
+        return "type"
+    if _looks_like_authors(line):
+        return "authors"
+    if _is_keywords(line):
+        return "keywords"
+    return "other"
+
+
+# ---------------------------------------------------------------- item
+
+
+def build_item(page: Page) -> dict[str, Any]:
+    found = classify(page.lines)
+    citation_text = page.first("citation") or (found.get("citation") or [""])[0]
+    cit = parse_citation(citation_text) if citation_text else Citation()
+    title = _title(page, found, cit)
+    item_type, hint = _item_type(page, found, cit)
+    item: dict[str, Any] = {"itemType": item_type, "title": title}
+    item["creators"] = _creators(page, found, cit, hint)
+    item["date"] = _date(page, found, cit)
+    item["abstractNote"] = _abstract(page, found)
+    _container_fields(item, page, cit)
+    item["url"] = page.first("url") if "handle" in page.first("url") else page.url or page.first("url")
+    item["language"] = page.first("language")
+    if item_type == "thesis":
+        item["thesisType"] = _thesis_type(page, found)
+        item["university"] = page.first("university")
+    item["tags"] = common.tags(_keywords(page, found) + page.labelled.get("settore", []) + found.get("settore", []))
+    if page.first("pmid"):
+        item["PMID"] = page.first("pmid")
+    return {k: v for k, v in item.items() if v not in ("", None, [])} | {"creators": item["creators"], "tags": item["tags"]}
+
+
+def _title(page: Page, found: dict[str, list[str]], cit: Citation) -> str:
+    if page.first("title"):
+        return repair_caps(page.first("title"))
+    wanted = normalise_title(cit.fields.get("title", ""))
+    for line in found.get("other", []) + found.get("authors", []):
+        if wanted and normalise_title(line) == wanted:
+            return repair_caps(line)
+    others = [line for line in found.get("other", []) if len(line) <= 500]
+    if others:
+        return repair_caps(others[0].strip())
+    return cit.fields.get("title", "")
+
+
+def _item_type(page: Page, found: dict[str, list[str]], cit: Citation) -> tuple[str, str]:
+    for label in page.labelled.get("type", []) + found.get("type", []):
+        mapped = type_from_label(label)
+        if mapped:
+            return mapped
+    guessed = cit.guess_type()
+    if guessed:
+        return guessed, ""
+    if page.first("book"):
+        return "bookSection", ""
+    if page.first("conference"):
+        return "conferencePaper", ""
+    return "journalArticle", ""
+
+
+def _creators(page: Page, found: dict[str, list[str]], cit: Citation, hint: str) -> list[dict[str, str]]:
+    role = "editor" if hint == "editor" else "author"
+    authors: list[dict[str, str]] = []
+    for value in page.labelled.get("authors", []) or found.get("authors", [])[:1]:
+        authors += [names.person(p, role) for p in _split_people(value)]
+    if not authors:
+        authors = [dict(c, creatorType=role) for c in cit.authors]
+    editors = [names.person(p, "editor") for v in page.labelled.get("editors", []) for p in _split_people(v)]
+    editors = editors or list(cit.editors)
+    supervisors = [names.person(p, "contributor") for v in page.labelled.get("supervisors", [])
+                   for p in _split_people(v)]
+    return authors + [e for e in editors if e not in authors] + supervisors
+
+
+def _split_people(value: str) -> list[str]:
+    if ";" in value:
+        return [p.strip() for p in value.split(";") if p.strip()]
+    return [p for p in _comma_names(value) if p.strip()]
+
+
+def _date(page: Page, found: dict[str, list[str]], cit: Citation) -> str:
+    value = page.first("date") or (found.get("date") or [""])[0] or cit.fields.get("date", "")
+    match = DATE_LINE.match(value)
+    if match and match.group(2) == "01" and match.group(3) == "01":
+        return match.group(1)  # IRIS stores a year-only date as YYYY-01-01
+    return value
+
+
+def _abstract(page: Page, found: dict[str, list[str]]) -> str:
+    candidates = page.labelled.get("abstract", []) + found.get("abstract", [])
+    return max(candidates, key=len) if candidates else ""
+
+
+def _container_fields(item: dict[str, Any], page: Page, cit: Citation) -> None:
+    fields = dict(cit.fields)
+    fields.pop("title", None)
+    labelled = {"publicationTitle": page.first("journal") or page.first("book"),
+                "conferenceName": page.first("conference"), "publisher": page.first("publisher"),
+                "place": page.first("place"), "series": page.first("series"), "ISBN": page.first("isbn"),
+                "ISSN": page.first("issn"), "DOI": page.first("doi"), "volume": page.first("volume"),
+                "issue": page.first("issue"), "pages": _pages(page)}
+    for name, value in labelled.items():
+        if value:
+            fields[name] = value
+    if fields.get("date") and item.get("date"):
+        fields.pop("date")
+    for name, value in fields.items():
+        item.setdefault(name, value)
+
+
+def _pages(page: Page) -> str:
+    if page.first("pages"):
+        return re.sub(r"^(?:pp?\.\s*)", "", page.first("pages"))
+    first, last = page.first("first_page"), page.first("last_page")
+    return f"{first}-{last}" if first and last else first
+
+
+def _keywords(page: Page, found: dict[str, list[str]]) -> list[str]:
+    values = page.labelled.get("keywords", []) or found.get("keywords", [])[:1]
+    out: list[str] = []
+    for value in values:
+        sep = ";" if ";" in value else ","
+        out += [k.strip() for k in value.split(sep)]
+    return out
+
+
+def _thesis_type(page: Page, found: dict[str, list[str]]) -> str:
+    labels = page.labelled.get("thesis_type", []) + page.labelled.get("type", []) + found.get("type", [])
+    text = " ".join(labels).lower()
+    if "dottorato" in text:
+        return "Tesi di dottorato"
+    if re.search(r"doctoral|ph\.? ?d", text):
+        return "Doctoral thesis"
+    return page.first("thesis_type")

@@ -1,0 +1,186 @@
+"""RIS files, tokenised by rispy and mapped as Zotero's RIS import does (type-dependent tags)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import rispy
+
+from zotsync import dates, names
+from zotsync.errors import ParseError
+from zotsync.model import Parsed
+from zotsync.sources import common
+from zotsync.sources.base import suffix
+
+ALL_TAGS = [f"{a}{b}" for a in "ABCDEFGHIJKLMNOPQRSTUVWXYZ" for b in "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"]
+TYPES = {
+    "JOUR": "journalArticle", "JFULL": "journalArticle", "EJOUR": "journalArticle", "ABST": "journalArticle",
+    "INPR": "manuscript", "BOOK": "book", "EBOOK": "book", "EDBOOK": "book", "CLSWK": "book", "SER": "book",
+    "CHAP": "bookSection", "ECHAP": "bookSection", "CONF": "conferencePaper", "CPAPER": "conferencePaper",
+    "THES": "thesis", "RPRT": "report", "GOVDOC": "report", "STAND": "report", "ELEC": "webpage", "WEB": "webpage",
+    "UNPD": "manuscript", "PAMP": "manuscript", "MANSCPT": "manuscript", "DATA": "dataset", "DBASE": "dataset",
+    "MGZN": "magazineArticle", "NEWS": "newspaperArticle", "PAT": "patent", "CASE": "case", "BILL": "bill",
+    "STAT": "statute", "HEAR": "hearing", "MAP": "map", "COMP": "computerProgram", "ART": "artwork",
+    "ADVS": "film", "MPCT": "film", "VIDEO": "videoRecording", "SOUND": "audioRecording", "MUSIC": "audioRecording",
+    "PCOMM": "letter", "ICOMM": "email", "BLOG": "blogPost", "DICT": "dictionaryEntry", "ENCYC": "encyclopediaArticle",
+    "GEN": "journalArticle", "CTLG": "book", "AGGR": "document", "ANCIENT": "document", "CHART": "artwork",
+    "FIGURE": "artwork", "EQUA": "document", "LEGAL": "case", "MULTI": "videoRecording", "GRANT": "document",
+}
+TITLE_TAGS = ("TI", "T1", "CT", "BT")
+T2_TARGET = {"bookSection": "publicationTitle", "conferencePaper": "conferenceName", "book": "series",
+             "report": "seriesTitle", "thesis": "", "webpage": "websiteTitle", "blogPost": "blogTitle"}
+PUBLISHER_TARGET = {"report": "institution", "thesis": "university"}
+
+
+class RisParser:
+    name = "ris"
+
+    def sniff(self, text: str, filename: str) -> float:
+        if re.search(r"^TY  - \w+", text[:20_000], re.M):
+            return 0.95
+        return 0.3 if suffix(filename) == "ris" else 0.0
+
+    def parse(self, text: str, origin: str) -> list[Parsed]:
+        try:
+            records = rispy.loads(text, mapping={t: t for t in ALL_TAGS}, list_tags=ALL_TAGS)
+        except Exception as exc:  # rispy raises its own and builtin errors on malformed files
+            raise ParseError(f"not readable as RIS ({exc})", origin) from exc
+        items = [record_to_item(r) for r in records]
+        out = [Parsed(source=f"ris:{origin.replace(chr(92), '/').rsplit('/', 1)[-1]}#{common.work_key(i)}",
+                      item=i, origin=origin) for i in items if i.get("title") or i.get("creators")]
+        if not out:
+            raise ParseError("no RIS records found", origin)
+        return out
+
+
+def _one(record: dict[str, list[str]], *tags: str, sep: str = " ") -> str:
+    for tag in tags:
+        values = [v.strip() for v in record.get(tag, []) if v and v.strip()]
+        if values:
+            return sep.join(values)
+    return ""
+
+
+def record_to_item(record: dict[str, Any]) -> dict[str, Any]:
+    ty = str(record.get("TY", "GEN")).strip().upper()
+    item_type = TYPES.get(ty, "journalArticle")
+    item: dict[str, Any] = {"itemType": item_type, "tags": []}
+    item["title"] = _one(record, *TITLE_TAGS)
+    item["creators"] = _creators(record, item_type)
+    _containers(item, record, item_type)
+    item["date"] = _date(record)
+    item["abstractNote"] = _one(record, "AB", "N2", sep="\n")
+    item["volume"] = _one(record, "VL")
+    item["issue"] = _one(record, "IS")
+    item["edition"] = _one(record, "ET") if not re.match(r"^\d{4}", _one(record, "ET")) else ""
+    item["place"] = _one(record, "CY", "PP")
+    item[PUBLISHER_TARGET.get(item_type, "publisher")] = _one(record, "PB")
+    _pages(item, record, item_type)
+    _serial(item, record, item_type)
+    item["DOI"] = _one(record, "DO")
+    item["url"] = _one(record, "UR", "L2").split()[0] if _one(record, "UR", "L2") else ""
+    item["language"] = _one(record, "LA")
+    item["shortTitle"] = _one(record, "ST")
+    item["archive"] = _one(record, "DB")
+    item["archiveLocation"] = _one(record, "AN")
+    item["callNumber"] = _one(record, "CN")
+    item["libraryCatalog"] = _one(record, "DP")
+    item["journalAbbreviation"] = _one(record, "J2", "JA") if item_type == "journalArticle" else ""
+    item["accessDate"] = dates.to_iso(_one(record, "Y2")) if re.match(r"^\d{4}", _one(record, "Y2")) else ""
+    if _one(record, "M3") and item_type in {"thesis", "report"}:
+        item["thesisType" if item_type == "thesis" else "reportType"] = _one(record, "M3")
+    item["tags"] = common.tags(_keywords(record))
+    extra = [v for v in (_one(record, "M1"),) if v and item_type not in {"book"}]
+    if extra:
+        item["extra"] = "\n".join(extra)
+    return {k: v for k, v in item.items() if v not in ("", None)}
+
+
+def _creators(record: dict[str, list[str]], item_type: str) -> list[dict[str, str]]:
+    roles = {"AU": "author", "A1": "author", "ED": "editor", "A4": "translator",
+             "A2": "seriesEditor" if item_type in {"book", "report"} else "editor",
+             "A3": {"book": "editor", "thesis": "contributor"}.get(item_type, "seriesEditor"),
+             "C2": "bookAuthor" if item_type == "bookSection" else ""}
+    out: list[dict[str, str]] = []
+    for tag in ("A1", "AU", "A2", "ED", "A3", "A4", "C2"):
+        role = roles[tag]
+        for value in record.get(tag, []) if role else []:
+            value = value.strip()
+            if not value:
+                continue
+            if "," in value:
+                last, _, first = value.partition(",")
+                out.append({"creatorType": role, "firstName": first.strip(), "lastName": last.strip()})
+            else:
+                out.append(names.corporate(value, role))
+    return out
+
+
+def _containers(item: dict[str, Any], record: dict[str, list[str]], item_type: str) -> None:
+    t2 = _one(record, "T2")
+    jo = _one(record, "JF", "JO", "T2" if item_type in {"journalArticle", "magazineArticle", "newspaperArticle"} else "__")
+    if item_type in {"journalArticle", "magazineArticle", "newspaperArticle"}:
+        item["publicationTitle"] = _one(record, "JF", "T2", "JO")
+        if _one(record, "JO", "JA", "J2") and _one(record, "JO", "JA", "J2") != item["publicationTitle"]:
+            item["journalAbbreviation"] = _one(record, "J2", "JA", "JO")
+        item["series"] = _one(record, "T3")
+        return
+    if item_type == "conferencePaper":
+        item["proceedingsTitle"] = _one(record, "C3", "BT") or (t2 if not _one(record, "C3") else "")
+        item["conferenceName"] = t2 if _one(record, "C3") else ""
+        item["series"] = _one(record, "T3")
+        return
+    if item_type == "bookSection":
+        item["bookTitle"] = _one(record, "T2", "BT")
+        item["series"] = _one(record, "T3")
+        return
+    target = T2_TARGET.get(item_type, "publicationTitle")
+    if target and t2:
+        item[target] = t2
+    if jo and "publicationTitle" not in item:
+        item["publicationTitle"] = jo
+    if _one(record, "T3"):
+        item.setdefault("series", _one(record, "T3"))
+
+
+def _date(record: dict[str, list[str]]) -> str:
+    raw = _one(record, "DA", "Y1", "PY")
+    parts = raw.split("/")
+    if len(parts) >= 2 and parts[0].isdigit():
+        numbers = [p for p in parts[:3] if p.strip().isdigit() and int(p)]
+        return dates.to_iso("-".join(f"{int(p):02d}" if i else p for i, p in enumerate(numbers)))
+    return dates.to_iso(raw) if raw else ""
+
+
+def _pages(item: dict[str, Any], record: dict[str, list[str]], item_type: str) -> None:
+    start, end = _one(record, "SP"), _one(record, "EP")
+    if item_type in {"book", "thesis"}:
+        item["numPages"] = start
+        return
+    if start and end and "-" not in start:
+        item["pages"] = f"{start}-{end}"
+    else:
+        item["pages"] = start or end
+
+
+def _serial(item: dict[str, Any], record: dict[str, list[str]], item_type: str) -> None:
+    serial = _one(record, "SN")
+    if not serial:
+        return
+    if item_type in {"journalArticle", "magazineArticle", "newspaperArticle"}:
+        item["ISSN"] = serial
+    elif item_type == "report":
+        item["reportNumber"] = serial
+    else:
+        item["ISBN"] = serial
+
+
+def _keywords(record: dict[str, list[str]]) -> list[str]:
+    values = [v for v in record.get("KW", []) if v and v.strip()]
+    out: list[str] = []
+    for value in values:
+        out += [v.strip() for v in re.split(r"\n|;", value) if v.strip()]
+    if len(out) == 1 and "," in out[0]:
+        out = [v.strip() for v in out[0].split(",")]
+    return out

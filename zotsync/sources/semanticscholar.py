@@ -1,0 +1,140 @@
+"""Semantic Scholar paper pages: the paper, and each entry of its reference list.
+
+A reference line follows S2's template ``[n]  First Author,et al.  Title , year, venue.``
+The gaps may be non-breaking or ordinary spaces, single-author references have
+no ``,et al.`` (and then only an ordinary space between author and title), and
+the list may be cut off or absent. Each reference becomes an item of its own
+whose ``cited_by`` names the paper, for the sync engine to relate the two.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from zotsync import names
+from zotsync.errors import ParseError
+from zotsync.model import Parsed
+from zotsync.sources import common
+from zotsync.text import repair_caps, squash, strip_trailing_period
+
+REF_START = re.compile(r"^\[(\d{1,4})\][\s\u00a0]+(.*)$")
+ET_AL = re.compile(r",\s*et\s+al\.?[\s\u00a0]+")
+YEAR_SPLIT = re.compile(r"\s+,\s*(?P<year>1[5-9]\d\d|20\d\d)\s*(?:,\s*(?P<venue>.*?))?\s*\.?\s*$")
+NO_YEAR_SPLIT = re.compile(r"\s+,\s*(?P<venue>[^,]+?)\s*\.?\s*$")
+PAPER_ID = re.compile(r"semanticscholar\.org/paper/(?:[^/\s]+/)?([0-9a-f]{40})")
+PROCEEDINGS = re.compile(r"\b(proceedings|proc\.|conference|conf\.|workshop|symposium|congress|meeting)\b", re.I)
+INITIAL = re.compile(r"^[A-Z]\.?(?:-?[A-Z]\.?)?$")
+
+
+class SemanticScholarParser:
+    name = "semanticscholar"
+
+    def sniff(self, text: str, filename: str) -> float:
+        refs = sum(1 for line in text[:2_000_000].splitlines()[:5000] if REF_START.match(line.strip()))
+        score = 0.5 if refs >= 3 else 0.2 if refs else 0.0
+        if re.search(r"semanticscholar\.org|Semantic Scholar|Corpus ID", text[:500_000]):
+            score += 0.4
+        return min(score, 0.95)
+
+    def parse(self, text: str, origin: str) -> list[Parsed]:
+        lines = [squash(line) for line in text.splitlines()]
+        first_ref = next((i for i, line in enumerate(lines) if REF_START.match(line)), len(lines))
+        paper = _paper(lines[:first_ref])
+        if not paper.get("title"):
+            raise ParseError("no paper title found on the Semantic Scholar page", origin)
+        match = PAPER_ID.search(text)
+        paper_id = common.identity("s2", paper, match.group(1) if match else "")
+        out = [Parsed(source=paper_id, item=paper, origin=origin)]
+        for number, line in _reference_lines(lines[first_ref:]):
+            ref = parse_reference(line)
+            if ref is not None:
+                out.append(Parsed(source=f"{paper_id}#ref:{common.work_key(ref)}", item=ref,
+                                  origin=f"{origin}:[{number}]", cited_by=paper_id))
+        return out
+
+
+def _paper(lines: list[str]) -> dict[str, Any]:
+    text_lines = [line for line in lines if line]
+    title = text_lines[0] if text_lines else ""
+    body = [line for line in text_lines[1:] if len(line) > 80]
+    item: dict[str, Any] = {"itemType": "journalArticle", "title": repair_caps(title), "creators": [], "tags": []}
+    if body:
+        item["abstractNote"] = max(body, key=len)
+    return item
+
+
+def _reference_lines(lines: list[str]) -> list[tuple[str, str]]:
+    """Join wrapped lines onto their ``[n]`` entry."""
+    refs: list[tuple[str, str]] = []
+    for line in lines:
+        match = REF_START.match(line)
+        if match:
+            refs.append((match.group(1), match.group(2)))
+        elif line and refs:
+            refs[-1] = (refs[-1][0], f"{refs[-1][1]} {line}")
+    return refs
+
+
+def parse_reference(text: str) -> dict[str, Any] | None:
+    """One reference body (after ``[n]``) to an item; None when it holds no title.
+
+    >>> ref = parse_reference("E. Ostrom Crossing the great divide: Coproduction, synergy, and development , 1996 .")
+    >>> ref["creators"][0]["lastName"], ref["title"], ref["date"], ref["itemType"]
+    ('Ostrom', 'Crossing the great divide: Coproduction, synergy, and development', '1996', 'book')
+    """
+    raw = text.replace("\u00a0", " ")
+    et_al = ET_AL.search(raw)
+    if et_al:
+        author, rest = raw[: et_al.start()], raw[et_al.end():]
+    else:
+        author, rest = _split_single_author(raw)
+    match = YEAR_SPLIT.search(rest) or NO_YEAR_SPLIT.search(rest)
+    title = rest[: match.start()] if match else rest
+    title = repair_caps(strip_trailing_period(squash(title).strip(' "')))
+    if not title:
+        return None
+    venue = _venue(match.group("venue") if match else "")
+    item = _typed(venue)
+    item.update({"title": title, "tags": [],
+                 "creators": [names.person(author)] if author.strip() else []})
+    if match and "year" in match.groupdict() and match.group("year"):
+        item["date"] = match.group("year")
+    if et_al:
+        item["extra"] = "et al."
+    return item
+
+
+def _split_single_author(text: str) -> tuple[str, str]:
+    """'H. Garn Models for ...' -> ('H. Garn', 'Models for ...'): initials/given names, then one surname."""
+    gap = re.match(r"^(.{3,60}?)\s{2,}(.+)$", text)
+    if gap:
+        return gap.group(1), gap.group(2)
+    tokens = text.split(" ")
+    i = 0
+    while i < len(tokens) - 1 and (INITIAL.match(tokens[i]) or (i == 0 and tokens[i][:1].isupper())):
+        i += 1
+        if i >= 1 and not INITIAL.match(tokens[i - 1]) and i > 1:
+            break
+    while i < len(tokens) - 1 and tokens[i].lower() in names.PARTICLES:
+        i += 1
+    return " ".join(tokens[: i + 1]), " ".join(tokens[i + 1:])
+
+
+def _venue(venue: str) -> str:
+    venue = squash(venue)
+    if venue.endswith(".."):
+        venue = venue[:-1]
+    elif venue.endswith(".") and not re.search(r"\b\w{1,4}\.$", venue):
+        venue = venue[:-1]
+    return venue.strip(" ,")
+
+
+def _typed(venue: str) -> dict[str, Any]:
+    if not venue:
+        return {"itemType": "book"}
+    if re.search(r"\barxiv\b", venue, re.I):
+        return {"itemType": "preprint", "repository": "arXiv"}
+    if PROCEEDINGS.search(venue):
+        return {"itemType": "conferencePaper", "proceedingsTitle": venue}
+    return {"itemType": "journalArticle", "publicationTitle": venue}
