@@ -290,3 +290,17 @@ def validate(item: dict[str, Any]) -> list[str]:
         if not tag.get("tag") or len(tag["tag"]) > MAX_NAME_CHARS:
             problems.append(f"bad tag {tag!r}")
     return problems
+
+
+def field_label(field: str, locale: str = "en-US") -> str:
+    """The display label of a field ("Title", "Publication")."""
+    labels = _schema()["locales"].get(locale, {}).get("fields", {})
+    return str(labels.get(field, field))
+
+
+def item_type_label(item_type: str, locale: str = "en-US") -> str:
+    return str(_schema()["locales"].get(locale, {}).get("itemTypes", {}).get(item_type, item_type))
+
+
+def creator_type_label(creator_type: str, locale: str = "en-US") -> str:
+    return str(_schema()["locales"].get(locale, {}).get("creatorTypes", {}).get(creator_type, creator_type))
