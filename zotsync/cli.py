@@ -2,18 +2,28 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import signal
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import wraps
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
-from zotsync import __version__
+from zotsync import __version__, logs, report
+from zotsync.config import Config, resolve
 from zotsync.documents import ParseResult, parse_paths
+from zotsync.engine import RunResult, sync
 from zotsync.errors import ZotsyncError
+from zotsync.library.client import DEFAULT_API_URL, LibrarySpec, ZoteroClient
+from zotsync.lock import RunLock
+from zotsync.secrets_store import delete_api_key, get_api_key, store_api_key
 from zotsync.sources import kinds
+from zotsync.state import State
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -26,6 +36,7 @@ def handle_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except ZotsyncError as exc:
+            logs.LOGGER.error("%s", exc)
             click.echo(f"zotsync: {exc}", err=True)
             sys.exit(exc.exit_code)
 
@@ -43,6 +54,9 @@ def report_parse_problems(result: ParseResult) -> None:
         click.echo(f"warning: {warning}", err=True)
     for error in result.errors:
         click.echo(f"error: {error}", err=True)
+
+
+# ---------------------------------------------------------------- parse
 
 
 @main.command()
@@ -65,3 +79,198 @@ def parse(paths: tuple[str, ...], as_json: bool, kind: str | None) -> None:
         if not result.errors:
             click.echo("error: no documents found", err=True)
         sys.exit(2)
+
+
+# ---------------------------------------------------------------- sync
+
+
+def state_path(cfg: Config, spec: LibrarySpec, sandbox: bool) -> Path:
+    host = "sandbox" if sandbox else cfg.api_url.split("://", 1)[-1].split("/", 1)[0]
+    return cfg.state_dir / f"{host}-{spec.kind}-{spec.id}.sqlite"
+
+
+@contextlib.contextmanager
+def connect(cfg: Config) -> Iterator[tuple[ZoteroClient, LibrarySpec, bool]]:
+    """A client for the configured library; for ``sandbox``, a sandbox started in-process."""
+    if cfg.library == "sandbox":
+        from zotsync.sandbox.local import SANDBOX_USER_ID, start_local
+
+        server, key = start_local(cfg.state_dir)
+        spec = LibrarySpec("user", SANDBOX_USER_ID)
+        client = ZoteroClient(spec, key, server.url)
+        try:
+            yield client, spec, True
+        finally:
+            client.close()
+            server.stop()
+        return
+    spec = LibrarySpec.parse(cfg.library)
+    client = ZoteroClient(spec, get_api_key(cfg.api_url), cfg.api_url)
+    try:
+        yield client, spec, False
+    finally:
+        client.close()
+
+
+def _progress(quiet: bool, total: int) -> contextlib.AbstractContextManager[Any]:
+    if quiet or not sys.stderr.isatty() or total < 100:
+        return contextlib.nullcontext(None)
+    return click.progressbar(length=total, label="writing", file=sys.stderr)
+
+
+def _finish(result: RunResult, dry_run: bool, quiet: bool, json_path: str | None) -> int:
+    data = report.json_report(result, dry_run)
+    if json_path:
+        report.write_report(json_path, data)
+    trouble = report.trouble_lines(result)
+    if dry_run:
+        click.echo(report.dry_run_table(result.entries))
+        for line in trouble:
+            click.echo(line, err=True)
+        return 2 if result.parsed.errors and not result.parsed.parsed else 0
+    tally = report.counts(result)
+    logs.LOGGER.info("sync finished: %s", report.summary(tally, result.requests))
+    for line in report.parse_warnings(result) if not quiet else []:
+        click.echo(line, err=True)
+    for line in trouble:
+        click.echo(line, err=True)
+    if not quiet:
+        click.echo(report.summary(tally, result.requests))
+    if result.parsed.errors and not result.parsed.parsed:
+        return 2
+    return 1 if tally["failed"] else 0
+
+
+@main.command(name="sync")
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--library", help="user:ID, group:ID, or sandbox (the built-in local library).")
+@click.option("--dry-run", is_flag=True, help="Print the plan and stop; nothing is written.")
+@click.option("--json-report", "json_path", type=click.Path(dir_okay=False), help="Write counts and per-item outcomes.")
+@click.option("--quiet", is_flag=True, help="Print nothing when all is well (for cron).")
+@click.option("--api-url", help=f"Zotero API base URL [env ZOTSYNC_API_URL; default {DEFAULT_API_URL}].")
+@click.option("--state-dir", type=click.Path(file_okay=False), help="Where state lives [env ZOTSYNC_STATE_DIR].")
+@click.option("--collection", help="File the items in this collection (created when missing).")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="TOML config (for cron use).")
+@click.option("--format", "kind", type=click.Choice(kinds()), help="Force one source kind.")
+@handle_errors
+def sync_command(paths: tuple[str, ...], library: str | None, dry_run: bool, json_path: str | None, quiet: bool,
+                 api_url: str | None, state_dir: str | None, collection: str | None, config_path: str | None,
+                 kind: str | None) -> None:
+    """Bring a Zotero library in step with the documents under PATHS (or the configured sources)."""
+    cfg = resolve(config_path, library, api_url, state_dir, paths, collection, kind)
+    logs.setup(cfg.state_dir)
+    with connect(cfg) as (client, spec, sandbox):
+        path = state_path(cfg, spec, sandbox)
+        with RunLock(path.with_suffix(".lock")):
+            state = State(path)
+            try:
+                result = _run(cfg, client, spec, state, dry_run, quiet)
+            finally:
+                state.close()
+    sys.exit(_finish(result, dry_run, quiet, json_path))
+
+
+def _run(cfg: Config, client: ZoteroClient, spec: LibrarySpec, state: State, dry_run: bool, quiet: bool) -> RunResult:
+    logs.LOGGER.info("sync of %s started", spec)
+    bar_total = {"n": 0}
+    with _progress(quiet, 0) as bar:
+        def advance(n: int) -> None:
+            bar_total["n"] += n
+            if bar is not None:
+                bar.update(n)
+
+        return sync(cfg.sources, client, state, spec.uri, dry_run, advance, cfg.collection)
+
+
+# ---------------------------------------------------------------- login / logout / status
+
+
+@main.command()
+@click.option("--api-url", default=lambda: os.environ.get("ZOTSYNC_API_URL", DEFAULT_API_URL), show_default=DEFAULT_API_URL)
+@click.option("--key", "key_option", help="The API key (default: ZOTERO_API_KEY, else asked for).")
+@handle_errors
+def login(api_url: str, key_option: str | None) -> None:
+    """Store a Zotero API key in the system keyring, after checking it with /keys/current."""
+    key = key_option or os.environ.get("ZOTERO_API_KEY") or click.prompt("Zotero API key", hide_input=True)
+    client = ZoteroClient(LibrarySpec("user", 0), key, api_url)
+    try:
+        info = client.key_info()
+    finally:
+        client.close()
+    store_api_key(api_url, key)
+    access = info.get("access", {})
+    user = access.get("user", {})
+    rights = ", ".join(k for k in ("library", "write", "notes", "files") if user.get(k)) or "none"
+    click.echo(f"Logged in as {info.get('username')} (user:{info.get('userID')}); user library: {rights}")
+    if "groups" in access:
+        click.echo(f"Group access: {', '.join(sorted(access['groups']))}")
+    if not user.get("write"):
+        click.echo("warning: this key cannot write to your library; sync will fail with exit code 3", err=True)
+
+
+@main.command()
+@click.option("--api-url", default=lambda: os.environ.get("ZOTSYNC_API_URL", DEFAULT_API_URL))
+@handle_errors
+def logout(api_url: str) -> None:
+    """Remove the stored API key from the system keyring."""
+    click.echo("Key removed." if delete_api_key(api_url) else "No key was stored.")
+
+
+@main.command()
+@click.option("--library", help="user:ID, group:ID, or sandbox.")
+@click.option("--state-dir", type=click.Path(file_okay=False))
+@click.option("--api-url")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False))
+@handle_errors
+def status(library: str | None, state_dir: str | None, api_url: str | None, config_path: str | None) -> None:
+    """Show the library, last sync, items tracked and failures pending (no network)."""
+    cfg = resolve(config_path, library, api_url, state_dir, ("-",), None, None)
+    spec = LibrarySpec("user", 1) if cfg.library == "sandbox" else LibrarySpec.parse(cfg.library)
+    path = state_path(cfg, spec, cfg.library == "sandbox")
+    if not path.exists():
+        click.echo(f"library {cfg.library}: never synced (no state at {path})")
+        return
+    state = State(path)
+    try:
+        managed = state.managed()
+        failures = list(state.failures())
+        click.echo(f"library:        {cfg.library}")
+        click.echo(f"last sync:      {state.get_meta('last_sync', 'never')}")
+        click.echo(f"library version {state.library_version}")
+        click.echo(f"items tracked:  {sum(1 for m in managed.values() if m.status == 'synced')}"
+                   f" ({sum(1 for m in managed.values() if m.status == 'deleted')} deleted in Zotero)")
+        click.echo(f"failures:       {len(failures)}")
+        for source, message, at in failures:
+            click.echo(f"  {at} {source}: {message}")
+    finally:
+        state.close()
+
+
+# ---------------------------------------------------------------- sandbox
+
+
+@main.command()
+@click.option("--port", default=0, show_default=True, help="0 picks a free port.")
+@click.option("--user-id", default=1, show_default=True, type=int)
+@click.option("--api-key", required=True, help="The key clients must send.")
+@click.option("--group-id", "group_ids", multiple=True, type=int, help="A group library the key can use.")
+@click.option("--data-dir", type=click.Path(file_okay=False), help="Keep the library here (default: in memory).")
+@click.option("--no-rate-limit", is_flag=True, help="Turn off the real server's 100-burst, 10/s limit.")
+def sandbox(port: int, user_id: int, api_key: str, group_ids: tuple[int, ...], data_dir: str | None,
+            no_rate_limit: bool) -> None:
+    """Serve the sandbox Zotero Web API on 127.0.0.1 until stopped."""
+    from zotsync.sandbox.app import Account
+    from zotsync.sandbox.server import SandboxServer
+
+    server = SandboxServer(Account(user_id, api_key, groups=group_ids), Path(data_dir) if data_dir else None,
+                           port, rate_limit=not no_rate_limit)
+    click.echo(f"listening {server.url}")
+    sys.stdout.flush()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        click.echo("stopped", err=True)
+    finally:
+        server.httpd.server_close()
+        server.store.close()

@@ -1,0 +1,113 @@
+"""One sync run: parse, fit, group, refresh the mirror, plan, apply. The CLI and cron call this."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from zotsync.apply import Applier, Applied
+from zotsync.documents import ParseResult, parse_paths
+from zotsync.library.client import ZoteroClient
+from zotsync.plan import PlanEntry, Snapshot, plan
+from zotsync.state import State, now
+from zotsync.works import Work, group
+
+KEY_ALPHABET = "23456789ABCDEFGHIJKLMNPQRSTUVWXYZ"
+
+
+def new_key() -> str:
+    """A client-made Zotero object key."""
+    return "".join(secrets.choice(KEY_ALPHABET) for _ in range(8))
+
+
+@dataclass
+class Source:
+    """One configured source: paths, and what to do with its items."""
+
+    paths: list[str]
+    collection: str | None = None
+    tags: list[str] = field(default_factory=list)
+    kind: str | None = None
+
+
+@dataclass
+class RunResult:
+    parsed: ParseResult
+    entries: list[PlanEntry]
+    applied: Applied | None
+    requests: int = 0
+
+
+def refresh_mirror(client: ZoteroClient, state: State) -> None:
+    """Bring the local mirror of the library up to date with as few requests as possible."""
+    since = state.library_version
+    if since == 0:
+        items = client.all_items()
+        state.mirror_put(items)
+        state.library_version = client.last_version or 0
+        state.commit()
+        return
+    changed = client.changed_versions(since)
+    if changed is None:
+        return
+    version = client.last_version or since
+    known = state.mirror_versions()
+    stale = [key for key, v in changed.items() if known.get(key) != v]
+    if stale:
+        state.mirror_put(client.items_by_key(stale))
+    state.mirror_remove(client.deleted_since(since))
+    state.library_version = version
+    state.commit()
+
+
+def collection_key(client: ZoteroClient, state: State, name: str) -> str:
+    cached = state.collection_key(name)
+    if cached:
+        return cached
+    found = next((c["key"] for c in client.collections() if c["data"]["name"] == name), None)
+    key = found or client.create_collection(new_key(), name)["key"]
+    state.set_collection(name, key)
+    state.commit()
+    return key
+
+
+def gather(sources: list[Source]) -> tuple[ParseResult, list[Work], dict[str, str]]:
+    """Parse every source; tag its items; remember which collection each source id goes to."""
+    combined = ParseResult()
+    collection_of: dict[str, str] = {}
+    for source in sources:
+        result = parse_paths(source.paths, source.kind)
+        for parsed in result.parsed:
+            have = {t["tag"] for t in parsed.item.get("tags", [])}
+            parsed.item["tags"] = list(parsed.item.get("tags", [])) + [{"tag": t} for t in source.tags if t not in have]
+            if source.collection:
+                collection_of[parsed.source] = source.collection
+        combined.parsed += result.parsed
+        combined.errors += result.errors
+        combined.warnings += result.warnings
+        combined.files += result.files
+    return combined, group(combined.parsed), collection_of
+
+
+def file_works(works: list[Work], collection_of: dict[str, str], keys: dict[str, str]) -> None:
+    for work in works:
+        work.collections = sorted({keys[collection_of[s]] for s in work.sources if s in collection_of})
+
+
+def sync(sources: list[Source], client: ZoteroClient, state: State, library_uri: str, dry_run: bool = False,
+         progress: Callable[[int], None] = lambda n: None, collection: str | None = None) -> RunResult:
+    parsed, works, collection_of = gather(sources)
+    refresh_mirror(client, state)
+    names = set(collection_of.values()) | ({collection} if collection else set())
+    keys = {name: collection_key(client, state, name) for name in sorted(names)} if not dry_run else {}
+    if keys:
+        file_works(works, collection_of, keys)
+    snap = Snapshot(state.sources(), state.managed(), state.mirror(), library_uri, keys.get(collection or ""))
+    entries = plan(works, snap, new_key)
+    if dry_run:
+        return RunResult(parsed, entries, None, client.requests)
+    applied = Applier(client, state, snap, progress).run(entries)
+    state.set_meta("last_sync", now())
+    state.commit()
+    return RunResult(parsed, entries, applied, client.requests)

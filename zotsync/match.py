@@ -1,0 +1,110 @@
+"""Matching: is this work already in the library? Pure functions over item data.
+
+Strong identifiers first (DOI, PMID, PMCID, handle URL, ISBN for whole books),
+then normalised title + year + first-author surname, fuzzily. Two different
+works with the same title and year by different authors stay apart; a chapter
+never matches its book by ISBN.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from difflib import SequenceMatcher
+from typing import Any
+
+from zotsync import dates, extra, ids
+from zotsync.text import normalise_title
+
+TITLE_THRESHOLD = 0.92
+BOOKISH = {"book", "thesis", "report"}
+MIN_TITLE_ONLY_WORDS = 4
+
+
+def identifiers(item: dict[str, Any]) -> list[str]:
+    """Strong identity keys of an item ("doi:10.1/x", "pmid:123", ...)."""
+    keys: list[str] = []
+    doi = ids.clean_doi(item.get("DOI", "") or extra.value_of(item.get("extra", ""), "DOI"))
+    if doi:
+        keys.append(f"doi:{doi.lower()}")
+    for field in ("PMID", "PMCID"):
+        value = item.get(field) or extra.value_of(item.get("extra", ""), field)
+        if value:
+            keys.append(f"{field.lower()}:{str(value).strip().upper()}")
+    handle = ids.find_handle(item.get("url", ""))
+    if handle:
+        keys.append("hdl:" + handle.split("hdl.handle.net/", 1)[1].lower())
+    if item.get("itemType") in BOOKISH:
+        keys += [f"isbn:{isbn}" for isbn in ids.find_isbns(item.get("ISBN", ""))]
+    return keys
+
+
+def first_author(item: dict[str, Any]) -> str:
+    for creator in item.get("creators") or []:
+        name = creator.get("lastName") or creator.get("name") or ""
+        if name:
+            return normalise_title(name)
+    return ""
+
+
+def same_work(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    """Title, year and first author agree (fuzzy on the title; missing year/author tolerated on long exact titles)."""
+    ta, tb = normalise_title(a.get("title", "")), normalise_title(b.get("title", ""))
+    if not ta or not tb:
+        return False
+    ya, yb = dates.year_of(a.get("date", "")), dates.year_of(b.get("date", ""))
+    fa, fb = first_author(a), first_author(b)
+    if (ya and yb and ya != yb) or (fa and fb and fa != fb and fa not in fb and fb not in fa):
+        return False
+    if not (ya and yb and fa and fb):
+        return ta == tb and len(ta.split()) >= MIN_TITLE_ONLY_WORDS
+    return ta == tb or SequenceMatcher(None, ta, tb).ratio() >= TITLE_THRESHOLD
+
+
+def conflicting_ids(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    """Both carry a DOI (or PMID) and they differ: different works whatever the title says."""
+    for prefix in ("doi:", "pmid:"):
+        ia = {k for k in identifiers(a) if k.startswith(prefix)}
+        ib = {k for k in identifiers(b) if k.startswith(prefix)}
+        if ia and ib and not ia & ib:
+            return True
+    return False
+
+
+class LibraryIndex:
+    """Lookup of library items by identifier, zotsync marker and title."""
+
+    def __init__(self, items: dict[str, dict[str, Any]]) -> None:
+        self.items = items
+        self.by_id: dict[str, list[str]] = defaultdict(list)
+        self.by_marker: dict[str, str] = {}
+        self.by_word: dict[str, list[str]] = defaultdict(list)
+        for key, obj in items.items():
+            self.add(key, obj["data"])
+
+    def add(self, key: str, data: dict[str, Any]) -> None:
+        if data.get("itemType") in {"note", "attachment", "annotation"} or data.get("parentItem"):
+            return
+        for ident in identifiers(data):
+            self.by_id[ident].append(key)
+        for source in extra.markers(data.get("extra", "")):
+            self.by_marker[source] = key
+        words = normalise_title(data.get("title", "")).split()
+        if words:
+            self.by_word[words[0]].append(key)
+
+    def by_markers(self, sources: Iterable[str]) -> str | None:
+        return next((self.by_marker[s] for s in sources if s in self.by_marker), None)
+
+    def find(self, item: dict[str, Any]) -> str | None:
+        """Key of the library item that is the same work as ``item``, if any."""
+        for ident in identifiers(item):
+            for key in self.by_id.get(ident, []):
+                if not conflicting_ids(item, self.items[key]["data"]):
+                    return key
+        words = normalise_title(item.get("title", "")).split()
+        for key in self.by_word.get(words[0], []) if words else []:
+            data = self.items[key]["data"]
+            if same_work(item, data) and not conflicting_ids(item, data):
+                return key
+        return None

@@ -1,0 +1,108 @@
+"""What a run tells people and scripts: the dry-run table, the summary, and the JSON report."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from zotsync.apply import Outcome
+from zotsync.engine import RunResult
+from zotsync.errors import StateError
+from zotsync.plan import PlanEntry
+
+DRY_WORDS = {"create": "create", "update": "update", "unchanged": "unchanged", "skip_deleted": "skip"}
+
+
+def _title(entry: PlanEntry) -> str:
+    return str(entry.work.item.get("title") or entry.work.label)
+
+
+def dry_run_table(entries: list[PlanEntry]) -> str:
+    rows = [("ACTION", "TYPE", "TITLE", "FIELDS")]
+    for e in entries:
+        action = DRY_WORDS[e.action] + ("+conflict" if e.conflicts else "")
+        fields = "all" if e.action == "create" else ", ".join(sorted(e.changes)) or "-"
+        if e.conflicts:
+            fields += f" (kept yours: {', '.join(e.conflicts)})"
+        rows.append((action, e.work.item.get("itemType", ""), _title(e)[:60], fields))
+    widths = [max(len(r[i]) for r in rows) for i in range(3)]
+    lines = [f"{r[0]:<{widths[0]}}  {r[1]:<{widths[1]}}  {r[2]:<{widths[2]}}  {r[3]}" for r in rows]
+    counts = {k: sum(1 for e in entries if e.action == k) for k in DRY_WORDS}
+    if not counts["create"] and not counts["update"]:
+        lines.append("Everything up-to-date.")
+    else:
+        lines.append(f"Would create {counts['create']}, update {counts['update']}; "
+                     f"{counts['unchanged']} unchanged, {counts['skip_deleted']} left deleted.")
+    return "\n".join(lines)
+
+
+def counts(result: RunResult) -> dict[str, int]:
+    outcomes = result.applied.outcomes if result.applied else []
+    tally = {"created": 0, "updated": 0, "unchanged": 0, "conflicts": 0, "failed": 0, "skipped": 0}
+    for outcome in outcomes:
+        key = {"conflict": "unchanged"}.get(outcome.action, outcome.action)
+        tally[key] = tally.get(key, 0) + 1
+        tally["conflicts"] += bool(outcome.entry.conflicts)
+    tally["failed"] += len(result.parsed.errors)
+    return tally
+
+
+def _item(outcome: Outcome) -> dict[str, Any]:
+    entry = outcome.entry
+    row: dict[str, Any] = {"source": entry.work.label, "key": entry.key, "action": outcome.action,
+                           "title": _title(entry)}
+    if len(entry.work.sources) > 1:
+        row["sources"] = entry.work.sources
+    if entry.changes and outcome.action == "updated":
+        row["fields"] = sorted(entry.changes)
+    if entry.conflicts:
+        row["conflicts"] = entry.conflicts
+    if entry.note:
+        row["note"] = entry.note
+    if outcome.error:
+        row["error"] = outcome.error
+    return row
+
+
+def json_report(result: RunResult, dry_run: bool = False) -> dict[str, Any]:
+    if dry_run:
+        planned = {k: sum(1 for e in result.entries if e.action == k) for k in DRY_WORDS}
+        report: dict[str, Any] = {"created": 0, "updated": 0, "unchanged": planned["unchanged"],
+                                  "conflicts": sum(1 for e in result.entries if e.conflicts), "failed": len(result.parsed.errors),
+                                  "requests": result.requests, "dry_run": True,
+                                  "items": [{"source": e.work.label, "key": e.key, "action": DRY_WORDS[e.action],
+                                             "title": _title(e), "fields": sorted(e.changes)} for e in result.entries]}
+    else:
+        report = {**counts(result), "requests": result.requests,
+                  "items": [_item(o) for o in (result.applied.outcomes if result.applied else [])]}
+    report["parse_errors"] = [{"source": e.origin, "line": e.line, "error": e.message} for e in result.parsed.errors]
+    return report
+
+
+def write_report(path: str, report: dict[str, Any]) -> None:
+    try:
+        Path(path).write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", "utf-8")
+    except OSError as exc:
+        raise StateError(f"cannot write the report {path}: {exc.strerror or exc}") from None
+
+
+def summary(tally: dict[str, int], requests: int) -> str:
+    return (f"{tally['created']} created, {tally['updated']} updated, {tally['unchanged']} unchanged, "
+            f"{tally['conflicts']} conflicts, {tally['skipped']} left deleted, {tally['failed']} failed "
+            f"({requests} requests)")
+
+
+def trouble_lines(result: RunResult) -> list[str]:
+    lines = [f"error: {e}" for e in result.parsed.errors]
+    for outcome in result.applied.outcomes if result.applied else []:
+        if outcome.error:
+            lines.append(f"failed: {outcome.entry.work.label} ({_title(outcome.entry)[:60]}): {outcome.error}")
+        if outcome.entry.conflicts:
+            lines.append(f"conflict: {outcome.entry.key} ({_title(outcome.entry)[:60]}): kept your edit of "
+                         f"{', '.join(outcome.entry.conflicts)}; the source changed it too")
+    return lines
+
+
+def parse_warnings(result: RunResult) -> list[str]:
+    return [f"warning: {w}" for w in result.parsed.warnings]

@@ -1,0 +1,154 @@
+"""Sync state: one SQLite database per library, mode 0600.
+
+It holds the library version last seen, a mirror of the library's items (for
+matching and three-way merges), and per item zotsync manages: its source
+identities, its Zotero key and version, and the pristine data last pushed.
+Each batch's outcome is committed as soon as it lands.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from zotsync.errors import StateError
+
+SCHEMA_VERSION = 1
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS sources (source TEXT PRIMARY KEY, key TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS managed (key TEXT PRIMARY KEY, status TEXT NOT NULL, version INTEGER,
+                                    pristine TEXT, hash TEXT, updated TEXT);
+CREATE TABLE IF NOT EXISTS mirror (key TEXT PRIMARY KEY, version INTEGER NOT NULL, data TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS failures (source TEXT PRIMARY KEY, message TEXT, at TEXT);
+CREATE TABLE IF NOT EXISTS collections (name TEXT PRIMARY KEY, key TEXT NOT NULL);
+"""
+
+
+@dataclass
+class Managed:
+    key: str
+    status: str  # pending | synced | deleted
+    version: int | None
+    pristine: dict[str, Any]
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def content_hash(data: dict[str, Any]) -> str:
+    import hashlib
+
+    return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:16]
+
+
+class State:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if not path.exists():
+                os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+            os.chmod(path, 0o600)
+            self.db = sqlite3.connect(str(path))
+            self.db.executescript(SCHEMA)
+            self.db.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+            self.db.commit()
+        except (OSError, sqlite3.Error) as exc:
+            raise StateError(f"cannot use the state database {path}: {exc}") from exc
+
+    def close(self) -> None:
+        self.db.close()
+
+    def commit(self) -> None:
+        try:
+            self.db.commit()
+        except sqlite3.Error as exc:
+            raise StateError(f"cannot write the state database {self.path}: {exc}") from exc
+
+    def _exec(self, sql: str, args: Iterable[Any] = ()) -> sqlite3.Cursor:
+        try:
+            return self.db.execute(sql, tuple(args))
+        except sqlite3.OperationalError as exc:
+            raise StateError(f"cannot write the state database {self.path}: {exc}") from exc
+
+    # ---- meta --------------------------------------------------------------
+    def get_meta(self, name: str, default: str = "") -> str:
+        row = self._exec("SELECT value FROM meta WHERE name = ?", (name,)).fetchone()
+        return row[0] if row else default
+
+    def set_meta(self, name: str, value: str) -> None:
+        self._exec("INSERT OR REPLACE INTO meta VALUES (?, ?)", (name, value))
+
+    @property
+    def library_version(self) -> int:
+        return int(self.get_meta("library_version", "0") or 0)
+
+    @library_version.setter
+    def library_version(self, version: int) -> None:
+        self.set_meta("library_version", str(version))
+
+    # ---- mirror --------------------------------------------------------------
+    def mirror_put(self, objects: Iterable[dict[str, Any]]) -> None:
+        rows = [(o["key"], int(o["version"]), json.dumps(o["data"], ensure_ascii=False)) for o in objects]
+        try:
+            self.db.executemany("INSERT OR REPLACE INTO mirror VALUES (?, ?, ?)", rows)
+        except sqlite3.OperationalError as exc:
+            raise StateError(f"cannot write the state database {self.path}: {exc}") from exc
+
+    def mirror_remove(self, keys: Iterable[str]) -> None:
+        self.db.executemany("DELETE FROM mirror WHERE key = ?", [(k,) for k in keys])
+
+    def mirror(self) -> dict[str, dict[str, Any]]:
+        """key -> {"version", "data"} for every item of the library last seen."""
+        return {k: {"version": v, "data": json.loads(d)} for k, v, d in self._exec("SELECT key, version, data FROM mirror")}
+
+    def mirror_versions(self) -> dict[str, int]:
+        return dict(self._exec("SELECT key, version FROM mirror").fetchall())
+
+    def mirror_size(self) -> int:
+        return int(self._exec("SELECT COUNT(*) FROM mirror").fetchone()[0])
+
+    # ---- managed items -------------------------------------------------------
+    def sources(self) -> dict[str, str]:
+        return dict(self._exec("SELECT source, key FROM sources").fetchall())
+
+    def managed(self) -> dict[str, Managed]:
+        rows = self._exec("SELECT key, status, version, pristine FROM managed").fetchall()
+        return {k: Managed(k, s, v, json.loads(p or "{}")) for k, s, v, p in rows}
+
+    def link_sources(self, sources: Iterable[str], key: str) -> None:
+        for source in sources:
+            self._exec("INSERT OR REPLACE INTO sources VALUES (?, ?)", (source, key))
+
+    def set_managed(self, key: str, status: str, version: int | None, pristine: dict[str, Any]) -> None:
+        self._exec("INSERT OR REPLACE INTO managed VALUES (?, ?, ?, ?, ?, ?)",
+                   (key, status, version, json.dumps(pristine, ensure_ascii=False), content_hash(pristine), now()))
+
+    def forget(self, key: str) -> None:
+        self._exec("DELETE FROM managed WHERE key = ?", (key,))
+        self._exec("DELETE FROM sources WHERE key = ?", (key,))
+
+    # ---- failures and collections ----------------------------------------------
+    def record_failure(self, source: str, message: str) -> None:
+        self._exec("INSERT OR REPLACE INTO failures VALUES (?, ?, ?)", (source, message, now()))
+
+    def clear_failures(self, sources: Iterable[str]) -> None:
+        self.db.executemany("DELETE FROM failures WHERE source = ?", [(s,) for s in sources])
+
+    def failures(self) -> Iterator[tuple[str, str, str]]:
+        yield from self._exec("SELECT source, message, at FROM failures ORDER BY at")
+
+    def collection_key(self, name: str) -> str | None:
+        row = self._exec("SELECT key FROM collections WHERE name = ?", (name,)).fetchone()
+        return row[0] if row else None
+
+    def set_collection(self, name: str, key: str) -> None:
+        self._exec("INSERT OR REPLACE INTO collections VALUES (?, ?)", (name, key))

@@ -1,0 +1,87 @@
+"""Group parsed items into works: the same work from two sources becomes one item.
+
+The richest record is the base; the others fill its empty fields, add tags,
+and lend their creators when the base has none. Pure.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from zotsync import extra, schema
+from zotsync.match import LibraryIndex
+from zotsync.model import Parsed
+
+LIST_FIELDS = {"creators", "tags", "collections", "relations"}
+
+
+@dataclass
+class Work:
+    sources: list[str]
+    item: dict[str, Any]
+    origins: list[str]
+    cited_by: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    collections: list[str] = field(default_factory=list)  # collection keys to file the item in
+
+    @property
+    def label(self) -> str:
+        return self.sources[0]
+
+
+def richness(item: dict[str, Any]) -> int:
+    return sum(1 for k, v in item.items() if v and k not in {"tags"}) + len(item.get("creators") or [])
+
+
+def group(parsed: list[Parsed]) -> list[Work]:
+    """Works in document order; records of the same work are merged."""
+    works: list[Work] = []
+    index = LibraryIndex({})
+    by_source: dict[str, int] = {}
+    for record in parsed:
+        if record.source in by_source:
+            target = by_source[record.source]
+        else:
+            found = index.find(record.item)
+            target = int(found) if found is not None else -1
+        if target >= 0:
+            _merge_into(works[target], record)
+        else:
+            target = len(works)
+            works.append(Work([record.source], dict(record.item), [record.origin],
+                              [record.cited_by] if record.cited_by else [], list(record.notes)))
+            index.items[str(target)] = {"version": 0, "data": record.item}
+            index.add(str(target), record.item)
+        by_source[record.source] = target
+    return works
+
+
+def _merge_into(work: Work, record: Parsed) -> None:
+    if record.source not in work.sources:
+        work.sources.append(record.source)
+    work.origins.append(record.origin)
+    if record.cited_by and record.cited_by not in work.cited_by:
+        work.cited_by.append(record.cited_by)
+    work.notes += [n for n in record.notes if n not in work.notes]
+    work.item = merge_items(work.item, record.item)
+
+
+def merge_items(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
+    base, other = (a, b) if richness(a) >= richness(b) else (b, a)
+    merged = dict(base)
+    item_type = merged["itemType"]
+    for name, value in other.items():
+        if name in LIST_FIELDS or name in {"itemType", "extra"} or not value:
+            continue
+        target = schema.field_for_type(item_type, name)
+        if target and not merged.get(target):
+            merged[target] = value
+    if not merged.get("creators") and other.get("creators"):
+        merged["creators"] = other["creators"]
+    seen = {t["tag"] for t in merged.get("tags", [])}
+    merged["tags"] = list(merged.get("tags", [])) + [t for t in other.get("tags", []) if t["tag"] not in seen]
+    extra_text = extra.merge(merged.get("extra", ""), extra.parse(other.get("extra", "")))
+    if extra_text:
+        merged["extra"] = extra_text
+    return schema.fit(merged)
