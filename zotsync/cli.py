@@ -20,6 +20,7 @@ from zotsync.documents import ParseResult, parse_paths
 from zotsync.engine import RunResult, sync
 from zotsync.errors import ZotsyncError
 from zotsync.library.client import DEFAULT_API_URL, LibrarySpec, ZoteroClient
+from zotsync.library.transport import RetryPolicy
 from zotsync.lock import RunLock
 from zotsync.secrets_store import delete_api_key, get_api_key, store_api_key
 from zotsync.sources import kinds
@@ -89,6 +90,16 @@ def state_path(cfg: Config, spec: LibrarySpec, sandbox: bool) -> Path:
     return cfg.state_dir / f"{host}-{spec.kind}-{spec.id}.sqlite"
 
 
+def retry_policy() -> RetryPolicy:
+    """Retry caps; ZOTSYNC_MAX_WAIT / ZOTSYNC_RETRY_BUDGET (seconds) tighten them, e.g. for tests."""
+    return RetryPolicy(max_wait=float(os.environ.get("ZOTSYNC_MAX_WAIT", 60)),
+                       budget=float(os.environ.get("ZOTSYNC_RETRY_BUDGET", 300)))
+
+
+def request_timeout() -> float:
+    return float(os.environ.get("ZOTSYNC_TIMEOUT", 30))
+
+
 @contextlib.contextmanager
 def connect(cfg: Config) -> Iterator[tuple[ZoteroClient, LibrarySpec, bool]]:
     """A client for the configured library; for ``sandbox``, a sandbox started in-process."""
@@ -97,7 +108,7 @@ def connect(cfg: Config) -> Iterator[tuple[ZoteroClient, LibrarySpec, bool]]:
 
         server, key = start_local(cfg.state_dir)
         spec = LibrarySpec("user", SANDBOX_USER_ID)
-        client = ZoteroClient(spec, key, server.url)
+        client = ZoteroClient(spec, key, server.url, retry_policy(), request_timeout())
         try:
             yield client, spec, True
         finally:
@@ -105,7 +116,7 @@ def connect(cfg: Config) -> Iterator[tuple[ZoteroClient, LibrarySpec, bool]]:
             server.stop()
         return
     spec = LibrarySpec.parse(cfg.library)
-    client = ZoteroClient(spec, get_api_key(cfg.api_url), cfg.api_url)
+    client = ZoteroClient(spec, get_api_key(cfg.api_url), cfg.api_url, retry_policy(), request_timeout())
     try:
         yield client, spec, False
     finally:

@@ -31,6 +31,7 @@ MATH = re.compile(r"\$([^$]*)\$")
 SCRIPT = re.compile(r"([\^_])\s*(?:\{" + BALANCED + r"\}|(\\?\w))")
 OPEN, CLOSE = "\uE000", "\uE001"
 NEEDS_LATEX = re.compile(r"[\\$^_]|--|``|''")
+LOGOS = re.compile(r"\\(LaTeXe|LaTeX|TeX|BibTeX|XeTeX|LuaTeX)\b\s?")
 
 
 @lru_cache(maxsize=1)
@@ -42,7 +43,8 @@ def to_text(value: str) -> str:
     """Unicode text of a BibTeX field value; braces used for case protection are dropped."""
     if not NEEDS_LATEX.search(value):
         return " ".join(value.replace("{", "").replace("}", "").replace("~", " ").split())
-    text = MATH.sub(lambda m: _math(m.group(1)), value)
+    text = LOGOS.sub(lambda m: m.group(1).replace("LaTeXe", "LaTeX2e") + (" " if m.group(0).endswith(" ") else ""), value)
+    text = MATH.sub(lambda m: _math(m.group(1)), text)
     for pattern, tag in MARKUP:
         for _ in range(3):
             text = pattern.sub(lambda m, t=tag: f"{OPEN}{t}{OPEN}{m.group(1)}{CLOSE}{t}{CLOSE}", text)

@@ -62,6 +62,11 @@ class RetryTransport(httpx2.BaseTransport):
         self._pause_until = 0.0
 
     def handle_request(self, request: httpx2.Request) -> httpx2.Response:
+        # zotsync's writes all carry client-made keys and versions, which make a retry safe.
+        # pyzotero's random write token would turn the retry of a write whose response was
+        # lost into a bare 412 "Write token already used", hiding the per-object results.
+        if "Zotero-Write-Token" in request.headers:
+            del request.headers["Zotero-Write-Token"]
         policy = self.policy
         retrying = Retrying(
             retry=retry_if_exception_type(Transient),

@@ -92,8 +92,9 @@ def meta_to_item(meta: dict[str, list[str]]) -> dict[str, Any]:
     handle = next((v for v in meta.get("dc.identifier", []) + meta.get("dc.identifier.uri", [])
                    if "hdl.handle.net" in v), "")
     item["url"] = item.get("url") or handle or (meta.get("_canonical") or [""])[0]
-    if item["url"]:
-        item["libraryCatalog"] = urlparse(item["url"]).netloc
+    host = urlparse(item["url"]).netloc if item["url"] else ""
+    if host and host != "hdl.handle.net":
+        item["libraryCatalog"] = host
     keywords = meta.get("citation_keywords", []) + meta.get("dc.subject", [])
     item["tags"] = common.tags([k for v in keywords for k in re.split(r"\s*;\s*", v)])
     if item.get("date"):

@@ -53,6 +53,7 @@ for _key, _words in {
 MARKERS = re.compile(r"^(?:_version_|author_facet|title_full|record_format|spellingShingle)\b|"
                      r"Detalles Bibliográficos|Bibliographic Details|Staff View|Descripción completa|"
                      r"Full description|Bibliografische Detailangaben|Dettagli bibliografici|Vista del personal", re.M)
+LABEL_LINE = re.compile(r"^([^:\n\d]{2,40}):", re.M)
 FORMAT_TYPES = [
     (r"thesis|tesis|tesi|dissertation|hochschulschrift", "thesis"),
     (r"conference|proceeding|congreso|kongress|convegno", "conferencePaper"),
@@ -71,8 +72,10 @@ class VufindParser:
     name = "vufind"
 
     def sniff(self, text: str, filename: str) -> float:
-        hits = len(MARKERS.findall(text[:500_000]))
-        return min(0.3 * hits, 0.95)
+        head = text[:500_000]
+        hits = len(MARKERS.findall(head))
+        labels = {PAGE_LABELS.get(m.strip().lower()) for m in LABEL_LINE.findall(head[:20_000])} - {None}
+        return min(0.3 * hits + (0.2 * len(labels) if len(labels) >= 3 else 0), 0.95)
 
     def parse(self, text: str, origin: str) -> list[Parsed]:
         solr, page = split_record(text)
@@ -210,7 +213,11 @@ def _page_publisher(page: dict[str, list[str]]) -> str:
 
 
 def _subjects(page: dict[str, list[str]]) -> list[str]:
-    return [s for value in page.get("subjects", []) for s in re.split(r"\s*[;|]\s*", value)]
+    """Subjects on the page: split on ';' or '|', else on commas (one line often lists several)."""
+    out: list[str] = []
+    for value in page.get("subjects", []):
+        out += re.split(r"\s*[;|]\s*", value) if re.search(r"[;|]", value) else re.split(r",\s+", value)
+    return out
 
 
 def _date(solr: dict[str, list[str]], page: dict[str, list[str]]) -> str:
