@@ -28,7 +28,7 @@ MESSAGES = {409: "The target library is locked.", 429: "Request rate limit excee
 
 @dataclass
 class Fault:
-    """One injected failure. ``mode``: respond | drop_after_commit | delay | backoff."""
+    """One injected failure. ``mode``: respond | drop_after_commit | delay | backoff | none (let one pass)."""
 
     status: int = 503
     mode: str = "respond"
@@ -90,6 +90,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(self._admin(req))
             return
         fault = self.server.faults.take(req)
+        if fault and fault.mode == "none":
+            fault = None
         if fault and fault.mode == "respond":
             headers = {k: v for k, v in (("Retry-After", fault.retry_after), ("Backoff", fault.backoff)) if v}
             self._send(Response.text(fault.status, MESSAGES.get(fault.status, "Error"), **{
