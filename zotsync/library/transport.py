@@ -58,6 +58,8 @@ class RetryTransport(httpx2.BaseTransport):
         self.inner = inner or httpx2.HTTPTransport()
         self.policy = policy or RetryPolicy()
         self.requests = 0
+        self.reads = 0
+        self.writes = 0
         self.waited = 0.0
         self._pause_until = 0.0
 
@@ -87,6 +89,10 @@ class RetryTransport(httpx2.BaseTransport):
         if remaining > 0:
             self._sleep(remaining)
         self.requests += 1
+        if request.method == "GET":
+            self.reads += 1
+        else:
+            self.writes += 1
         try:
             response = self.inner.handle_request(request)
         except (httpx2.TimeoutException, httpx2.NetworkError, httpx2.RemoteProtocolError) as exc:

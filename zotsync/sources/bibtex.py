@@ -81,10 +81,12 @@ class BibtexParser:
 
 def _entry_lines(text: str) -> dict[str, int]:
     lines: dict[str, int] = {}
+    line, position = 1, 0
     for match in ENTRY_START.finditer(text):
-        if match.group(1).lower() in {"string", "preamble", "comment"}:
-            continue
-        lines.setdefault(match.group(2), text.count("\n", 0, match.start()) + 1)
+        line += text.count("\n", position, match.start())
+        position = match.start()
+        if match.group(1).lower() not in {"string", "preamble", "comment"}:
+            lines.setdefault(match.group(2), line)
     return lines
 
 
@@ -118,14 +120,14 @@ def entry_to_item(entry: dict[str, str]) -> dict[str, Any]:
             item["creators"] += parse_names(fields[name], role)
     for name, target in SIMPLE_FIELDS.items():
         if target and fields.get(name) and name not in EXTRA_FIELDS:
-            item.setdefault(target, _text(fields[name]))
+            item.setdefault(target, _field(fields, name))
     _journal(item, fields)
     _number(item, fields, item_type)
     _publisher(item, fields)
     _pages(item, fields, item_type)
     item["date"] = _date(fields)
     if fields.get("urldate"):
-        item["accessDate"] = dates.to_iso(_text(fields["urldate"]))
+        item["accessDate"] = dates.to_iso(_field(fields, "urldate"))
     if entry_type in THESIS_TYPES and not item.get("type"):
         item["type"] = THESIS_TYPES[entry_type]
     item["tags"] = common.tags(re.split(r"\s*[,;]\s*", _text(fields.get("keywords", fields.get("keyword", "")))))
@@ -138,8 +140,16 @@ def entry_to_item(entry: dict[str, str]) -> dict[str, Any]:
     return {k: v for k, v in item.items() if v not in ("", None)}
 
 
+VERBATIM = {"url", "doi", "isbn", "issn", "eprint", "pmid", "pmcid", "lccn", "mrnumber", "zmnumber", "urldate"}
+
+
 def _text(value: str) -> str:
     return latex.to_text(value)
+
+
+def _field(fields: dict[str, str], name: str) -> str:
+    value = fields.get(name, "")
+    return latex.verbatim(value) if name in VERBATIM else latex.to_text(value)
 
 
 def _title(fields: dict[str, str]) -> str:
@@ -284,12 +294,12 @@ def _howpublished(item: dict[str, Any], fields: dict[str, str], extra: list[str]
 
 def _identifier_fields(item: dict[str, Any], fields: dict[str, str], extra: list[str]) -> None:
     for name, label in EXTRA_FIELDS.items():
-        value = _text(fields.get(name, ""))
+        value = _field(fields, name)
         if value and label in {"PMID", "PMCID"}:
             item[label] = value
         elif value:
             extra.append(f"{label}: {value}")
-    eprint = _text(fields.get("eprint", ""))
+    eprint = _field(fields, "eprint")
     kind = _text(fields.get("eprinttype", "") or fields.get("archiveprefix", "")).lower()
     if eprint:
         label = {"arxiv": "arXiv", "pubmed": "PMID", "jstor": "JSTOR", "hdl": "HDL",
