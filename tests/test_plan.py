@@ -109,3 +109,13 @@ def test_same_work_from_two_sources_becomes_one_richer_item():
     (merged,) = group([a, b])
     assert merged.sources == ["vufind:1", "s2:2"]
     assert merged.item["DOI"] == "10.1000/x" and merged.item["abstractNote"] == "Efforts..."
+
+
+def test_numbered_titles_in_a_series_stay_apart():
+    from zotsync.match import same_work
+
+    one = {"title": "Benchmark study 1 of things", "date": "1981", "creators": [{"lastName": "Surname1"}]}
+    other = {"title": "Benchmark study 121 of things", "date": "1981", "creators": [{"lastName": "Surname121"}]}
+    assert not same_work(one, other)
+    assert same_work(one, dict(one, title="Benchmark Study 1 of Things."))
+    assert same_work({**one, "creators": [{"lastName": "De Luca"}]}, {**one, "creators": [{"lastName": "Luca"}]})

@@ -8,8 +8,10 @@ never matches its book by ISBN.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import Any
 
@@ -39,6 +41,12 @@ def identifiers(item: dict[str, Any]) -> list[str]:
     return keys
 
 
+def title_keys(title: str) -> list[str]:
+    """The two longest words of a title: a fuzzy match almost surely shares one of them."""
+    words = sorted(set(normalise_title(title).split()), key=lambda w: (-len(w), w))
+    return words[:2]
+
+
 def first_author(item: dict[str, Any]) -> str:
     for creator in item.get("creators") or []:
         name = creator.get("lastName") or creator.get("name") or ""
@@ -47,18 +55,42 @@ def first_author(item: dict[str, Any]) -> str:
     return ""
 
 
+@dataclass(frozen=True)
+class WorkKey:
+    """What fuzzy matching compares, computed once per item."""
+
+    title: str
+    year: str
+    author: str
+    numbers: tuple[str, ...]
+
+    @classmethod
+    def of(cls, item: dict[str, Any]) -> WorkKey:
+        title = normalise_title(item.get("title", ""))
+        return cls(title, dates.year_of(item.get("date", "")), first_author(item), tuple(re.findall(r"\d+", title)))
+
+
 def same_work(a: dict[str, Any], b: dict[str, Any]) -> bool:
     """Title, year and first author agree (fuzzy on the title; missing year/author tolerated on long exact titles)."""
-    ta, tb = normalise_title(a.get("title", "")), normalise_title(b.get("title", ""))
-    if not ta or not tb:
+    return same_key(WorkKey.of(a), WorkKey.of(b))
+
+
+def same_key(a: WorkKey, b: WorkKey) -> bool:
+    if not a.title or not b.title:
         return False
-    ya, yb = dates.year_of(a.get("date", "")), dates.year_of(b.get("date", ""))
-    fa, fb = first_author(a), first_author(b)
-    if (ya and yb and ya != yb) or (fa and fb and fa != fb and fa not in fb and fb not in fa):
+    if (a.year and b.year and a.year != b.year) or (a.author and b.author and not _same_surname(a.author, b.author)):
         return False
-    if not (ya and yb and fa and fb):
-        return ta == tb and len(ta.split()) >= MIN_TITLE_ONLY_WORDS
-    return ta == tb or SequenceMatcher(None, ta, tb).ratio() >= TITLE_THRESHOLD
+    if a.numbers != b.numbers:  # "Part 1" and "Part 2" are different works
+        return False
+    if not (a.year and b.year and a.author and b.author):
+        return a.title == b.title and len(a.title.split()) >= MIN_TITLE_ONLY_WORDS
+    return a.title == b.title or SequenceMatcher(None, a.title, b.title).ratio() >= TITLE_THRESHOLD
+
+
+def _same_surname(a: str, b: str) -> bool:
+    """Equal, or one holds the other's words ("de luca" / "luca")."""
+    wa, wb = set(a.split()), set(b.split())
+    return wa <= wb or wb <= wa
 
 
 def conflicting_ids(a: dict[str, Any], b: dict[str, Any]) -> bool:
@@ -79,6 +111,7 @@ class LibraryIndex:
         self.by_id: dict[str, list[str]] = defaultdict(list)
         self.by_marker: dict[str, str] = {}
         self.by_word: dict[str, list[str]] = defaultdict(list)
+        self.work_keys: dict[str, WorkKey] = {}
         for key, obj in items.items():
             self.add(key, obj["data"])
 
@@ -89,9 +122,9 @@ class LibraryIndex:
             self.by_id[ident].append(key)
         for source in extra.markers(data.get("extra", "")):
             self.by_marker[source] = key
-        words = normalise_title(data.get("title", "")).split()
-        if words:
-            self.by_word[words[0]].append(key)
+        self.work_keys[key] = WorkKey.of(data)
+        for word in title_keys(data.get("title", "")):
+            self.by_word[word].append(key)
 
     def by_markers(self, sources: Iterable[str]) -> str | None:
         return next((self.by_marker[s] for s in sources if s in self.by_marker), None)
@@ -102,9 +135,9 @@ class LibraryIndex:
             for key in self.by_id.get(ident, []):
                 if not conflicting_ids(item, self.items[key]["data"]):
                     return key
-        words = normalise_title(item.get("title", "")).split()
-        for key in self.by_word.get(words[0], []) if words else []:
-            data = self.items[key]["data"]
-            if same_work(item, data) and not conflicting_ids(item, data):
+        wanted = WorkKey.of(item)
+        candidates = dict.fromkeys(k for word in title_keys(item.get("title", "")) for k in self.by_word.get(word, []))
+        for key in candidates:
+            if same_key(wanted, self.work_keys[key]) and not conflicting_ids(item, self.items[key]["data"]):
                 return key
         return None

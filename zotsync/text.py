@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 import unicodedata
 
 SMALL_WORDS = frozenset(
@@ -54,6 +55,7 @@ def name_case(text: str) -> str:
     return text
 
 
+@lru_cache(maxsize=100_000)
 def normalise_title(text: str) -> str:
     """Key for fuzzy title comparison: accents stripped, case folded, words only."""
     text = re.sub(r"<[^>]+>", " ", str(text or ""))
