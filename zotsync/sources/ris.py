@@ -28,6 +28,7 @@ TYPES = {
     "FIGURE": "artwork", "EQUA": "document", "LEGAL": "case", "MULTI": "videoRecording", "GRANT": "document",
 }
 TITLE_TAGS = ("TI", "T1", "CT", "BT")
+TAG_SPACING = re.compile(r"^([A-Z][A-Z0-9]) ?- ?(?=\S|$)", re.M)
 T2_TARGET = {"bookSection": "publicationTitle", "conferencePaper": "conferenceName", "book": "series",
              "report": "seriesTitle", "thesis": "", "webpage": "websiteTitle", "blogPost": "blogTitle"}
 PUBLISHER_TARGET = {"report": "institution", "thesis": "university"}
@@ -42,13 +43,14 @@ class RisParser:
         return 0.3 if suffix(filename) == "ris" else 0.0
 
     def parse(self, text: str, origin: str) -> list[Parsed]:
+        text = TAG_SPACING.sub(r"\1  - ", text)  # some exporters write "TY - JOUR"
         try:
             records = rispy.loads(text, mapping={t: t for t in ALL_TAGS}, list_tags=ALL_TAGS)
         except Exception as exc:  # rispy raises its own and builtin errors on malformed files
             raise ParseError(f"not readable as RIS ({exc})", origin) from exc
         items = [record_to_item(r) for r in records]
         out = [Parsed(source=f"ris:{origin.replace(chr(92), '/').rsplit('/', 1)[-1]}#{common.work_key(i)}",
-                      item=i, origin=origin) for i in items if i.get("title") or i.get("creators")]
+                      item=i, origin=origin) for i in items if len(i) > 3]
         if not out:
             raise ParseError("no RIS records found", origin)
         return out
@@ -83,10 +85,9 @@ def record_to_item(record: dict[str, Any]) -> dict[str, Any]:
     item["language"] = _one(record, "LA")
     item["shortTitle"] = _one(record, "ST")
     item["archive"] = _one(record, "DB")
-    item["archiveLocation"] = _one(record, "AN")
-    item["callNumber"] = _one(record, "CN")
+    item["archiveLocation"] = _one(record, "AN", "AV")
+    item["callNumber"] = (record.get("CN") or record.get("H2") or [""])[0].strip()
     item["libraryCatalog"] = _one(record, "DP")
-    item["journalAbbreviation"] = _one(record, "J2", "JA") if item_type == "journalArticle" else ""
     item["accessDate"] = dates.to_iso(_one(record, "Y2")) if re.match(r"^\d{4}", _one(record, "Y2")) else ""
     if _one(record, "M3") and item_type in {"thesis", "report"}:
         item["thesisType" if item_type == "thesis" else "reportType"] = _one(record, "M3")
