@@ -250,3 +250,17 @@ def test_every_fixture_item_is_valid_for_the_schema():
 def test_forced_unknown_format_is_a_clear_error():
     with pytest.raises(ParseError, match="unknown format"):
         parse_text("x", "f.txt", "marc")
+
+
+def test_bibtex_crossref_and_string_macros_are_resolved():
+    paper, proceedings = [p.item for p in parse_paths([str(FIXTURES / "bibtex/crossref.bib")]).parsed]
+    assert paper["proceedingsTitle"] == "Proceedings of the 36th International Conference on Machine Learning"
+    assert (paper["publisher"], paper["date"]) == ("Springer", "2019-06")
+    assert names(paper, "editor") == [("John", "Smith")]
+    assert proceedings["itemType"] == "book" and "extra" not in proceedings
+
+
+def test_vufind_record_without_title_in_hebrew():
+    item = one("vufind/hebrew_no_title.txt")
+    assert "title" not in item and item["language"] == "he" and item["itemType"] == "book"
+    assert names(item) == [("דוד", "כהן"), ("שרה", "לוי")]

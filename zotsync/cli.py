@@ -123,10 +123,27 @@ def connect(cfg: Config) -> Iterator[tuple[ZoteroClient, LibrarySpec, bool]]:
         client.close()
 
 
-def _progress(quiet: bool, total: int) -> contextlib.AbstractContextManager[Any]:
-    if quiet or not sys.stderr.isatty() or total < 100:
-        return contextlib.nullcontext(None)
-    return click.progressbar(length=total, label="writing", file=sys.stderr)
+class TerminalProgress:
+    """A progress bar on stderr for long runs at a terminal; nothing under cron or --quiet."""
+
+    MIN_WRITES = 100
+
+    def __init__(self, quiet: bool) -> None:
+        self.enabled = not quiet and sys.stderr.isatty()
+        self.bar: Any = None
+
+    def start(self, total: int) -> None:
+        if self.enabled and total >= self.MIN_WRITES:
+            self.bar = click.progressbar(length=total, label="writing to Zotero", file=sys.stderr)
+            self.bar.__enter__()
+
+    def advance(self, done: int) -> None:
+        if self.bar is not None:
+            self.bar.update(done)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
 
 
 def _finish(result: RunResult, dry_run: bool, quiet: bool, json_path: str | None) -> int:
@@ -183,14 +200,11 @@ def sync_command(paths: tuple[str, ...], library: str | None, dry_run: bool, jso
 
 def _run(cfg: Config, client: ZoteroClient, spec: LibrarySpec, state: State, dry_run: bool, quiet: bool) -> RunResult:
     logs.LOGGER.info("sync of %s started", spec)
-    bar_total = {"n": 0}
-    with _progress(quiet, 0) as bar:
-        def advance(n: int) -> None:
-            bar_total["n"] += n
-            if bar is not None:
-                bar.update(n)
-
-        return sync(cfg.sources, client, state, spec.uri, dry_run, advance, cfg.collection)
+    progress = TerminalProgress(quiet)
+    try:
+        return sync(cfg.sources, client, state, spec.uri, dry_run, progress, cfg.collection)
+    finally:
+        progress.close()
 
 
 # ---------------------------------------------------------------- login / logout / status

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
+from typing import Protocol
 from dataclasses import dataclass, field
 
 from zotsync.apply import Applier, Applied
@@ -95,8 +95,24 @@ def file_works(works: list[Work], collection_of: dict[str, str], keys: dict[str,
         work.collections = sorted({keys[collection_of[s]] for s in work.sources if s in collection_of})
 
 
+class Progress(Protocol):
+    """Told how many objects will be written, then as each batch lands."""
+
+    def start(self, total: int) -> None: ...
+
+    def advance(self, done: int) -> None: ...
+
+
+class NoProgress:
+    def start(self, total: int) -> None:
+        return None
+
+    def advance(self, done: int) -> None:
+        return None
+
+
 def sync(sources: list[Source], client: ZoteroClient, state: State, library_uri: str, dry_run: bool = False,
-         progress: Callable[[int], None] = lambda n: None, collection: str | None = None) -> RunResult:
+         progress: Progress | None = None, collection: str | None = None) -> RunResult:
     parsed, works, collection_of = gather(sources)
     refresh_mirror(client, state)
     names = set(collection_of.values()) | ({collection} if collection else set())
@@ -107,7 +123,9 @@ def sync(sources: list[Source], client: ZoteroClient, state: State, library_uri:
     entries = plan(works, snap, new_key)
     if dry_run:
         return RunResult(parsed, entries, None, client.requests)
-    applied = Applier(client, state, snap, progress).run(entries)
+    progress = progress or NoProgress()
+    progress.start(sum(1 for e in entries if e.action in {"create", "update"}))
+    applied = Applier(client, state, snap, progress.advance).run(entries)
     state.set_meta("last_sync", now())
     state.commit()
     return RunResult(parsed, entries, applied, client.requests)

@@ -90,10 +90,14 @@ def write_report(path: str, report: dict[str, Any]) -> None:
 def summary(tally: dict[str, int], requests: int) -> str:
     if not (tally["created"] or tally["updated"] or tally["failed"] or tally["conflicts"]):
         return (f"Everything up-to-date: nothing to do ({tally['unchanged']} unchanged, "
-                f"{tally['skipped']} left deleted; {requests} requests)")
+                f"{tally['skipped']} left deleted; {_requests(requests)})")
     return (f"{tally['created']} created, {tally['updated']} updated, {tally['unchanged']} unchanged, "
             f"{tally['conflicts']} conflicts, {tally['skipped']} left deleted, {tally['failed']} failed "
-            f"({requests} requests)")
+            f"({_requests(requests)})")
+
+
+def _requests(n: int) -> str:
+    return f"{n} request" if n == 1 else f"{n} requests"
 
 
 def trouble_lines(result: RunResult) -> list[str]:

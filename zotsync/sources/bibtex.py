@@ -14,7 +14,7 @@ from typing import Any
 import bibtexparser
 from bibtexparser.bparser import BibTexParser
 
-from zotsync import dates, latex, names
+from zotsync import dates, latex, names, schema
 from zotsync.errors import ParseError
 from zotsync.model import Parsed
 from zotsync.sources import common
@@ -122,6 +122,7 @@ def entry_to_item(entry: dict[str, str]) -> dict[str, Any]:
         if target and fields.get(name) and name not in EXTRA_FIELDS:
             item.setdefault(target, _field(fields, name))
     _journal(item, fields)
+    _container(item, item_type)
     _number(item, fields, item_type)
     _publisher(item, fields)
     _pages(item, fields, item_type)
@@ -232,6 +233,13 @@ def _journal(item: dict[str, Any], fields: dict[str, str]) -> None:
             item["journalAbbreviation"] = _text(short)
     elif short:
         item["publicationTitle"] = _text(short)
+
+
+def _container(item: dict[str, Any], item_type: str) -> None:
+    """A booktitle on a type without a container (a @proceedings or @book) is its own title, not Extra."""
+    if "publicationTitle" in item and schema.field_for_type(item_type, "publicationTitle") is None:
+        container = item.pop("publicationTitle")
+        item["title"] = item.get("title") or container
 
 
 def _number(item: dict[str, Any], fields: dict[str, str], item_type: str) -> None:
