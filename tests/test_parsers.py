@@ -264,3 +264,17 @@ def test_vufind_record_without_title_in_hebrew():
     item = one("vufind/hebrew_no_title.txt")
     assert "title" not in item and item["language"] == "he" and item["itemType"] == "book"
     assert names(item) == [("דוד", "כהן"), ("שרה", "לוי")]
+
+
+def test_dublin_core_meta_tags():
+    item = parse_paths([str(FIXTURES.parent.parent / "examples/repository-page.html")]).parsed[0].item
+    assert (item["itemType"], item["DOI"], item["language"]) == ("conferencePaper", "10.5194/egusphere-2023-1234", "en")
+    assert names(item) == [("Katrin", "Bauer"), ("Luca", "Moretti")]
+    assert item["url"] == "https://hdl.handle.net/20.500.11850/600001"
+
+
+def test_html_page_without_meta_tags_is_read_as_text():
+    item = one("html/vufind_saved_page.html")
+    assert (item["title"], item["itemType"], item["publisher"], item["date"]) == \
+        ("The ecology of invasions by animals and plants", "book", "Methuen", "1958")
+    assert names(item) == [("Charles S.", "Elton")]

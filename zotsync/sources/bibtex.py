@@ -56,7 +56,7 @@ class BibtexParser:
         head = text[:100_000]
         entries = len(ENTRY_START.findall(head))
         if entries:
-            return 0.95 if suffix(filename) in {"bib", "bibtex", "biblatex"} else 0.8
+            return 0.95 if suffix(filename) in {"bib", "bibtex", "biblatex"} or entries > 1 else 0.86
         return 0.3 if suffix(filename) in {"bib", "bibtex"} else 0.0
 
     def parse(self, text: str, origin: str) -> list[Parsed]:

@@ -134,9 +134,9 @@ def _creators(meta: dict[str, list[str]]) -> list[dict[str, str]]:
 def _as_text(soup: BeautifulSoup, origin: str) -> list[Parsed]:
     from zotsync.sources import detect
 
-    for tag in soup(["script", "style", "noscript"]):
+    for tag in soup(["script", "style", "noscript", "head", "nav", "footer"]):
         tag.decompose()
-    text = soup.get_text("\n")
+    text = (soup.body or soup).get_text("\n")
     parser = detect(text, origin + ".txt")
     if parser is None or parser.name == "html":
         raise ParseError("HTML page without citation_* or DC.* metadata, and no known layout in its text", origin)

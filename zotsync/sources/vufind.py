@@ -121,19 +121,21 @@ def _read_solr(lines: list[str]) -> dict[str, list[str]]:
 
 
 def _read_page(lines: list[str]) -> dict[str, list[str]]:
+    """Page labels in the catalogue's language; a label's value may sit on the next line (saved HTML)."""
     page: dict[str, list[str]] = {"_lines": []}
-    current = ""
+    current, pending = "", False
     for line in lines:
         if not line:
             continue
         match = re.match(r"^([^:\d][^:]{0,40}?):\s*(.*)$", line)
         key = PAGE_LABELS.get(match.group(1).strip().lower()) if match else None
-        if key:
-            current = key
-            if match.group(2).strip():  # type: ignore[union-attr]
-                page.setdefault(key, []).append(match.group(2).strip())  # type: ignore[union-attr]
-        elif current == "online" and re.match(r"^https?://", line):
-            page.setdefault("online", []).append(line)
+        if key and match:
+            current, pending = key, not match.group(2).strip()
+            if not pending:
+                page.setdefault(key, []).append(match.group(2).strip())
+        elif pending or (current == "online" and re.match(r"^https?://", line)):
+            page.setdefault(current, []).append(line)
+            pending = False
         else:
             current = ""
             page["_lines"].append(line)
