@@ -14,7 +14,6 @@ import json
 import math
 import os
 import platform
-import re
 import resource
 import subprocess
 import sys

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import FIXTURES
 from zotsync.documents import decode, parse_paths
 from zotsync.errors import ParseError
 from zotsync.sources import registry
-from tests.conftest import FIXTURES
 
 SAMPLES = {
     "iris": FIXTURES / "iris/unito_article_en.txt",

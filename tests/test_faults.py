@@ -16,11 +16,11 @@ from pathlib import Path
 import pytest
 from filelock import FileLock
 
+from tests.conftest import ROOT, USER_ID, library_items
+from tests.helpers import get_item, user_edits
 from zotsync.documents import parse_paths
 from zotsync.sandbox.server import Fault
 from zotsync.works import group
-from tests.conftest import ROOT, USER_ID, library_items
-from tests.helpers import get_item, user_edits
 
 EXAMPLES = ROOT / "examples"
 

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
+from tests.conftest import FIXTURES
 from zotsync import schema
 from zotsync.documents import parse_paths
 from zotsync.errors import ParseError
@@ -14,7 +13,6 @@ from zotsync.sources.bibtex import parse_names
 from zotsync.sources.citation import parse_citation
 from zotsync.sources.semanticscholar import parse_reference
 from zotsync.sources.vufind import parse_source_line
-from tests.conftest import FIXTURES
 
 
 def one(path: str) -> dict:

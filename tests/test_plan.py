@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import itertools
 
+from zotsync.model import Parsed
 from zotsync.plan import Snapshot, plan
 from zotsync.state import Managed
 from zotsync.works import Work, group
-from zotsync.model import Parsed
 
 URI = "http://zotero.org/users/1"
 
@@ -119,3 +119,9 @@ def test_numbered_titles_in_a_series_stay_apart():
     assert not same_work(one, other)
     assert same_work(one, dict(one, title="Benchmark Study 1 of Things."))
     assert same_work({**one, "creators": [{"lastName": "De Luca"}]}, {**one, "creators": [{"lastName": "Luca"}]})
+
+
+def test_a_value_the_source_stops_giving_is_not_cleared():
+    pristine = dict(work(abstractNote="An abstract").item, extra="zotsync: src:1")
+    (entry,) = plan([work()], managed_snapshot(pristine, dict(pristine)), keys())
+    assert entry.action == "unchanged"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import shutil
 from collections import Counter
-from pathlib import Path
 
 from tests.conftest import FIXTURES, ROOT, SEEDS, USER_ID, library_items, needs_shared
 from tests.helpers import get_item, user_creates, user_deletes, user_edits

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import secrets
-from typing import Protocol
 from dataclasses import dataclass, field
+from typing import Protocol
 
-from zotsync.apply import Applier, Applied
+from zotsync.apply import Applied, Applier
 from zotsync.documents import ParseResult, parse_paths
 from zotsync.library.client import ZoteroClient
 from zotsync.plan import PlanEntry, Snapshot, plan
@@ -65,8 +65,8 @@ def collection_key(client: ZoteroClient, state: State, name: str) -> str:
     cached = state.collection_key(name)
     if cached:
         return cached
-    found = next((c["key"] for c in client.collections() if c["data"]["name"] == name), None)
-    key = found or client.create_collection(new_key(), name)["key"]
+    found = next((str(c["key"]) for c in client.collections() if c["data"]["name"] == name), None)
+    key = found or str(client.create_collection(new_key(), name)["key"])
     state.set_collection(name, key)
     state.commit()
     return key

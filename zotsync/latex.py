@@ -10,9 +10,9 @@ is lifted out first so that pylatexenc does not flatten it.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
-
 import unicodedata
+from collections.abc import Callable
+from functools import lru_cache
 
 from pylatexenc.latex2text import LatexNodes2Text
 from pylatexenc.latexwalker import LatexWalker, get_default_latex_context_db
@@ -88,8 +88,8 @@ def to_text(value: str) -> str:
     text = LOGOS.sub(lambda m: m.group(1).replace("LaTeXe", "LaTeX2e") + (" " if m.group(0).endswith(" ") else ""), value)
     text = MATH.sub(lambda m: _math(m.group(1)), text)
     for pattern, tag in MARKUP:
-        for _ in range(3):
-            text = pattern.sub(lambda m, t=tag: f"{OPEN}{t}{OPEN}{m.group(1)}{CLOSE}{t}{CLOSE}", text)
+        for _ in range(3):  # nested markup, innermost last
+            text = pattern.sub(_marker(tag), text)
     text = re.sub(r"(?<!\\)~", " ", text).replace("\\\\", " ")
     try:
         converter = _converter()
@@ -100,6 +100,10 @@ def to_text(value: str) -> str:
     text = re.sub(f"{OPEN}(\\w+){OPEN}", lambda m: TAGS[m.group(1)][0], text)
     text = re.sub(f"{CLOSE}(\\w+){CLOSE}", lambda m: TAGS[m.group(1)][1], text)
     return " ".join(text.replace("\u00a0", " ").split())
+
+
+def _marker(tag: str) -> Callable[[re.Match[str]], str]:
+    return lambda m: f"{OPEN}{tag}{OPEN}{m.group(1)}{CLOSE}{tag}{CLOSE}"
 
 
 def _math(body: str) -> str:

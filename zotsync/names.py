@@ -94,10 +94,7 @@ def _creator(creator_type: str, first: str, last: str) -> dict[str, str]:
 def split_list(text: str) -> list[str]:
     """Split an author list on ';' (IRIS, Highwire) or, failing that, on ' and '."""
     text = squash(text)
-    if ";" in text:
-        parts = text.split(";")
-    else:
-        parts = re.split(r"\s+(?:and|e|y|und|&)\s+", text)
+    parts = text.split(";") if ";" in text else re.split(r"\s+(?:and|e|y|und|&)\s+", text)
     return [p.strip(" ,.") for p in parts if p.strip(" ,.")]
 
 

@@ -179,8 +179,8 @@ def _three_way(entry: PlanEntry, pristine: dict[str, Any], current: dict[str, An
     names = (set(desired) | set(pristine)) - SKIP_FIELDS | {"creators"}
     for name in sorted(names):
         src, pri, cur = desired.get(name, _empty(name)), pristine.get(name, _empty(name)), current.get(name, _empty(name))
-        if src == pri or cur == src:
-            continue
+        if src == pri or cur == src or src in ("", []):
+            continue  # a value the source no longer gives is left in place, never cleared
         if cur == pri:
             entry.changes[name] = src
         else:

@@ -40,7 +40,8 @@ class TypeInfo:
 @cache
 def _schema() -> dict[str, Any]:
     text = resources.files("zotsync").joinpath("data/schema.json").read_text("utf-8")
-    return json.loads(text)
+    data: dict[str, Any] = json.loads(text)
+    return data
 
 
 @cache
@@ -207,7 +208,7 @@ def _clean_identifiers(out: dict[str, Any], moved: list[tuple[str, str]]) -> Non
             else:
                 del out[field]
     for i, (label, value) in enumerate(moved):
-        field = {v: k for k, v in IDENTIFIER_LABELS.items()}.get(label)
+        field = {v: k for k, v in IDENTIFIER_LABELS.items()}.get(label, "")
         if field in cleaners:
             cleaned = cleaners[field](value)
             moved[i] = (label, cleaned or "")
@@ -245,7 +246,7 @@ def fit_tags(tags: list[Any]) -> list[dict[str, Any]]:
         if not text or text in seen:
             continue
         seen.add(text)
-        clean = {"tag": text}
+        clean: dict[str, Any] = {"tag": text}
         if entry.get("type"):
             clean["type"] = int(entry["type"])
         out.append(clean)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 import unicodedata
+from functools import lru_cache
 
 SMALL_WORDS = frozenset(
     "a an and as at but by en for from if in into nor of on or per the to vs via with "

@@ -22,10 +22,8 @@ def full_data(obj: Obj) -> dict[str, Any]:
         out["linkMode"] = data.get("linkMode", "linked_url")
     for name in type_fields(item_type, data):
         out[name] = data.get(name, "")
-    if "creators" in data or item_type not in {"note", "attachment", "annotation"}:
-        if item_type not in {"note", "attachment", "annotation"}:
-            out["creators"] = data.get("creators", [])
     if item_type not in {"note", "attachment", "annotation"}:
+        out["creators"] = data.get("creators", [])
         out["extra"] = data.get("extra", "")
     out["tags"] = data.get("tags", [])
     if not data.get("parentItem"):

@@ -135,10 +135,11 @@ def listing(req: Request, lib: Library, objs: list[Obj], base: str, kind: str = 
     if fmt == "keys":
         body = "".join(o.key + "\n" for o in chunk).encode()
         return Response(200, body, {"Content-Type": "text/plain; charset=utf-8", **headers})
-    if fmt == "versions":
-        return Response.json({o.key: o.version for o in chunk}, **{k.replace("-", "_"): v for k, v in headers.items()})
     render = item_json if kind == "item" else collection_json
-    return Response.json([render(lib, o, base) for o in chunk], **{k.replace("-", "_"): v for k, v in headers.items()})
+    payload: Any = {o.key: o.version for o in chunk} if fmt == "versions" else [render(lib, o, base) for o in chunk]
+    response = Response.json(payload)
+    response.headers.update(headers)
+    return response
 
 
 def items_for(req: Request, lib: Library, scope: str, key: str | None = None) -> list[Obj]:

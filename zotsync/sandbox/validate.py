@@ -129,9 +129,8 @@ def _special_fields(data: dict[str, Any], item_type: str, lib_name: str, key: st
         extra = normalise_value(data["extra"])
         _check_length("extra", extra, lib_name, key)
         out["extra"] = extra
-    if item_type in {"note", "attachment"} or "note" in data:
-        if item_type in CHILD_TYPES:
-            out["note"] = str(data.get("note") or "")
+    if item_type in CHILD_TYPES:
+        out["note"] = str(data.get("note") or "")
     if "accessDate" in data:
         out["accessDate"] = check_access_date(data["accessDate"])
     for name in ("dateAdded", "dateModified"):

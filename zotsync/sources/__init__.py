@@ -23,7 +23,8 @@ BUILTIN = {
 def _load(target: str) -> Parser:
     module_name, _, attr = target.partition(":")
     module = __import__(module_name, fromlist=[attr])
-    return getattr(module, attr)()
+    parser: Parser = getattr(module, attr)()
+    return parser
 
 
 @cache

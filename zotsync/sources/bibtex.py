@@ -311,7 +311,7 @@ def _identifier_fields(item: dict[str, Any], fields: dict[str, str], extra: list
     kind = _text(fields.get("eprinttype", "") or fields.get("archiveprefix", "")).lower()
     if eprint:
         label = {"arxiv": "arXiv", "pubmed": "PMID", "jstor": "JSTOR", "hdl": "HDL",
-                 "googlebooks": "GoogleBooksID"}.get(kind, "arXiv" if not kind else kind)
+                 "googlebooks": "GoogleBooksID"}.get(kind, kind or "arXiv")
         extra.append(f"{label}: {eprint}")
     note = fields.get("note", "")
     for line in note.splitlines():

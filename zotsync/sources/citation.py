@@ -28,7 +28,9 @@ VOL_RE = re.compile(r"\b(?:vol\.?|volume|v\.)\s*(\d+)", re.I)
 ISSUE_RE = re.compile(r"\b(?:n\.|no\.|num\.|fasc\.|issue)\s*(\d+(?:[-/]\d+)?)", re.I)
 YEAR_RE = re.compile(r"\b(1[5-9]\d\d|20\d\d)\b")
 APA_RE = re.compile(r"^(?P<authors>.+?)\s*\((?P<year>\d{4})[a-z]?\)\.?\s+(?P<title>.+?)[.?!]\s+(?P<rest>.+)$")
-JOURNAL_LINE_RE = re.compile(r"^(?P<journal>\D.+?)\s+(?P<volume>\d{1,4})\s*:\s*(?P<issue>\d{1,4}(?:[-/]\d{1,4})?)?\s*\((?P<year>\d{4})\)(?:,\s*(?P<rest>.*))?$")
+JOURNAL_LINE_RE = re.compile(
+    r"^(?P<journal>\D.+?)\s+(?P<volume>\d{1,4})\s*:\s*(?P<issue>\d{1,4}(?:[-/]\d{1,4})?)?\s*"
+    r"\((?P<year>\d{4})\)(?:,\s*(?P<rest>.*))?$")
 
 
 @dataclass

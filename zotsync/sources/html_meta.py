@@ -69,7 +69,7 @@ def _meta(soup: BeautifulSoup) -> dict[str, list[str]]:
         if name and content:
             meta.setdefault(name, []).append(content)
     for link in soup.find_all("link", rel=True):
-        if "canonical" in link.get("rel", []) and link.get("href"):
+        if "canonical" in (link.get("rel") or []) and link.get("href"):
             meta.setdefault("_canonical", []).append(str(link["href"]))
     return meta
 

@@ -9,7 +9,8 @@ import re
 TYPE_PATTERNS: list[tuple[str, str, str]] = [
     (r"tesi di dottorato|dottorato di ricerca|doctoral thesis|ph\.? ?d\.? thesis|dissertation", "thesis", "doctoral"),
     (r"tesi di laurea|master'?s? thesis|bachelor'?s? thesis|\btesi\b|\bthesis\b", "thesis", "other"),
-    (r"atti di convegno|conference (?:object|paper|proceeding)|proceedings? paper|\bconvegno\b|congress|in proceedings|conference contribution", "conferencePaper", ""),
+    (r"atti di convegno|conference (?:object|paper|proceeding)|proceedings? paper|\bconvegno\b|congress|"
+     r"in proceedings|conference contribution", "conferencePaper", ""),
     (r"\bposter\b|presentazione|\bpresentation\b|\btalk\b|relazione a convegno", "presentation", ""),
     (r"\bvoce\b|encyclopedia|enciclopedia|dizionario|dictionary entry", "encyclopediaArticle", ""),
     (r"recensione|\breview\b", "journalArticle", ""),

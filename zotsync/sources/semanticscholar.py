@@ -123,9 +123,7 @@ def _split_single_author(text: str) -> tuple[str, str]:
 
 def _venue(venue: str) -> str:
     venue = squash(venue)
-    if venue.endswith(".."):
-        venue = venue[:-1]
-    elif venue.endswith(".") and not re.search(r"\b\w{1,4}\.$", venue):
+    if venue.endswith("..") or venue.endswith(".") and not re.search(r"\b\w{1,4}\.$", venue):
         venue = venue[:-1]
     return venue.strip(" ,")
 
