@@ -126,14 +126,21 @@ def test_item_edited_by_the_user_during_the_run(cli, sandbox, tmp_path):
     cli.sync(docs)
     key = next(i["key"] for i in library_items(sandbox) if i["title"] == "Literate Programming")
     bib.write_text(bib.read_text().replace("volume = {27}", "volume = {28}"))
+    sandbox.faults.fired.clear()
     sandbox.faults.add(Fault(mode="delay", delay=1.0, method="POST", path=r"/items$"))
-    editor = threading.Timer(0.3, user_edits, args=(sandbox.url, key), kwargs={"title": "Literate programming (my title)"})
+
+    def edit_while_the_write_is_held() -> None:
+        assert sandbox.faults.fired.wait(60)
+        user_edits(sandbox.url, key, title="Literate programming (my title)")
+
+    editor = threading.Thread(target=edit_while_the_write_is_held)
     editor.start()
     proc, report = cli.sync(docs)
     editor.join()
     assert proc.returncode == 0, proc.stderr
     data = get_item(sandbox.url, key)["data"]
     assert (data["title"], data["volume"]) == ("Literate programming (my title)", "28")
+    assert report["updated"] == 1 and report["requests"] == 4, report  # 304 probe, POST (412), refetch, POST
 
 
 def test_two_runs_at_once_the_second_exits_5(cli, sandbox):

@@ -54,7 +54,8 @@ def person(text: str, creator_type: str = "author") -> dict[str, str]:
         first = squash(first)
         if suffix.strip():
             first = f"{first}, {suffix.strip()}"
-        return _creator(creator_type, _first_case(first), name_case(squash(last)))
+        # an inverted name keeps its given names as written ("Oliveira, A"), only the case is repaired
+        return _creator(creator_type, name_case(first) if len(first) > 3 else first, name_case(squash(last)))
     tokens = raw.split(" ")
     if len(tokens) == 1:
         return {"creatorType": creator_type, "name": name_case(raw)}

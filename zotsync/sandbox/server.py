@@ -47,6 +47,7 @@ class FaultSwitch:
     def __init__(self) -> None:
         self._faults: list[Fault] = []
         self._lock = threading.Lock()
+        self.fired = threading.Event()  # set whenever a fault is taken, for tests to act mid-request
 
     def set(self, faults: list[Fault]) -> None:
         with self._lock:
@@ -61,6 +62,7 @@ class FaultSwitch:
             for fault in self._faults:
                 if fault.times and fault.matches(req):
                     fault.times -= 1
+                    self.fired.set()
                     return fault
         return None
 

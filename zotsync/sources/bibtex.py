@@ -125,6 +125,7 @@ def entry_to_item(entry: dict[str, str]) -> dict[str, Any]:
     _container(item, item_type)
     _number(item, fields, item_type)
     _publisher(item, fields)
+    _location(item, fields, item_type)
     _pages(item, fields, item_type)
     item["date"] = _date(fields)
     if fields.get("urldate"):
@@ -259,6 +260,17 @@ def _publisher(item: dict[str, Any], fields: dict[str, str]) -> None:
             item.setdefault("publisher", _text(fields[name]))
 
 
+def _location(item: dict[str, Any], fields: dict[str, str], item_type: str) -> None:
+    """biblatex ``location``: the place of publication, or where a conference was held."""
+    location = _text(fields.get("location", ""))
+    if not location:
+        return
+    if item_type == "conferencePaper":
+        item.setdefault("eventPlace", location)
+    else:
+        item.setdefault("place", location)
+
+
 def _pages(item: dict[str, Any], fields: dict[str, str], item_type: str) -> None:
     pages = fields.get("pages", "")
     if not pages.strip():
@@ -291,7 +303,9 @@ def _month(value: str) -> int:
 
 
 def _howpublished(item: dict[str, Any], fields: dict[str, str], extra: list[str]) -> None:
-    value = _text(fields.get("howpublished", ""))
+    raw = fields.get("howpublished", "")
+    link = re.search(r"\\(?:href|url)\s*\{\s*([^{}\s]+)\s*\}", raw)
+    value = link.group(1) if link else _text(raw)
     if not value:
         return
     if re.match(r"^(https?://|mailto:)", value):
