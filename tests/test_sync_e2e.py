@@ -197,3 +197,17 @@ def test_bad_document_among_good_ones_is_named_and_the_rest_synced(cli, sandbox,
     assert proc.returncode == 1
     assert "image.png: binary file" in proc.stderr
     assert report["created"] == 3 and report["parse_errors"][0]["source"].endswith("image.png")
+
+
+def test_bibtex_note_becomes_a_child_note_created_once(cli, sandbox, tmp_path):
+    bib = tmp_path / "noted.bib"
+    bib.write_text("@book{noted, title = {A book with a note}, author = {Doe, Jane}, year = 2001,\n"
+                   "  note = {Read chapter 3 first & compare with the 2nd edition.}}\n")
+    proc, report = cli.sync(bib)
+    assert proc.returncode == 0, proc.stderr
+    lib = sandbox.store.library("user", USER_ID)
+    (parent,) = library_items(sandbox)
+    notes = [o for o in lib.items.values() if o.data.get("parentItem") == parent["key"]]
+    assert [n.data["note"] for n in notes] == ["<p>Read chapter 3 first &amp; compare with the 2nd edition.</p>"]
+    proc, report = cli.sync(bib)
+    assert report["requests"] == 1 and len(lib.items) == 2

@@ -94,15 +94,18 @@ class Applier:
 
     # ---- creates ---------------------------------------------------------------
     def _creates(self, entries: list[PlanEntry]) -> None:
-        for start in range(0, len(entries), BATCH):
-            batch = entries[start:start + BATCH]
+        for batch in _pack(entries):
             for entry in batch:
                 self.state.link_sources(entry.work.sources, entry.key)
                 self.state.set_managed(entry.key, "pending", None, entry.desired)
             self.state.commit()
-            result = self._write(batch)
+            payloads = [p for entry in batch for p in [entry.payload, *entry.children]]
+            result = self.client.write_items(payloads)
+            self._advance(result)
+            self.progress(len(batch))
+            self.state.mirror_put(o for o in result.successful.values() if o["data"].get("parentItem"))
             landed_before: list[PlanEntry] = []
-            for i, entry in enumerate(batch):
+            for i, entry in _parents(batch):
                 if i in result.successful:
                     self._landed(result.successful[i], entry, "created")
                 elif i in result.failed and _already_exists(result.failed[i]):
@@ -163,6 +166,30 @@ class Applier:
             else:
                 self._record_quiet(replanned)
         return again
+
+
+def _pack(entries: list[PlanEntry]) -> list[list[PlanEntry]]:
+    """Batches of at most 50 objects, each item followed by its child notes."""
+    batches: list[list[PlanEntry]] = [[]]
+    size = 0
+    for entry in entries:
+        weight = 1 + len(entry.children[:BATCH - 1])
+        entry.children = entry.children[:BATCH - 1]
+        if size + weight > BATCH:
+            batches.append([])
+            size = 0
+        batches[-1].append(entry)
+        size += weight
+    return [b for b in batches if b]
+
+
+def _parents(batch: list[PlanEntry]) -> list[tuple[int, PlanEntry]]:
+    """Index of each item in the payload list (its notes follow it)."""
+    out, index = [], 0
+    for entry in batch:
+        out.append((index, entry))
+        index += 1 + len(entry.children)
+    return out
 
 
 def _already_exists(failure: dict[str, Any]) -> bool:

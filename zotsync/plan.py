@@ -9,6 +9,7 @@ Items zotsync finds but did not create are only filled in where empty.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -33,6 +34,7 @@ class PlanEntry:
     conflicts: list[str] = field(default_factory=list)
     how: str = "state"  # state | marker | match | merged | new
     note: str = ""
+    children: list[dict[str, Any]] = field(default_factory=list)  # child notes created with the item
 
     @property
     def payload(self) -> dict[str, Any]:
@@ -56,7 +58,17 @@ def plan(works: list[Work], snap: Snapshot, new_key: Callable[[], str]) -> list[
     index = LibraryIndex(snap.mirror)
     keyed = assign_keys(works, snap, index, new_key)
     relate(keyed, snap.library_uri)
-    return [decide(work, key, how, snap) for work, key, how in keyed]
+    entries = [decide(work, key, how, snap) for work, key, how in keyed]
+    for entry in entries:
+        if entry.action == "create":
+            entry.children = [note_payload(new_key(), entry.key, text) for text in entry.work.notes]
+    return entries
+
+
+def note_payload(key: str, parent: str, text: str) -> dict[str, Any]:
+    """A child note (a BibTeX ``note`` field, as Zotero's importer makes one), created with its parent."""
+    paragraphs = "".join(f"<p>{html.escape(p)}</p>" for p in text.split("\n\n") if p.strip())
+    return {"key": key, "version": 0, "itemType": "note", "parentItem": parent, "note": paragraphs}
 
 
 def assign_keys(works: list[Work], snap: Snapshot, index: LibraryIndex,

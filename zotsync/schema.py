@@ -88,6 +88,12 @@ def type_info(item_type: str) -> TypeInfo:
     return _types()[item_type]
 
 
+def field_rows(item_type: str) -> list[dict[str, str]]:
+    """The type's fields in schema order, each ``{"field", "baseField"?}``."""
+    entry = next(e for e in _schema()["itemTypes"] if e["itemType"] == item_type)
+    return [dict(f) for f in entry["fields"]]
+
+
 def fields_for(item_type: str) -> tuple[str, ...]:
     return _types()[item_type].fields
 

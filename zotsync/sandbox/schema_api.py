@@ -37,17 +37,8 @@ def creator_fields(req: Request) -> Response:
 
 def type_fields(req: Request) -> Response:
     item_type = _type_or_400(req)
-    fields = schema._types()[item_type]
-    out = []
-    for entry in schema._schema()["itemTypes"]:
-        if entry["itemType"] == item_type:
-            for f in entry["fields"]:
-                row: dict[str, Any] = {"field": f["field"], "localized": schema.field_label(f["field"])}
-                if "baseField" in f:
-                    row["baseField"] = f["baseField"]
-                out.append(row)
-    del fields
-    return Response.json(out)
+    rows = [{**f, "localized": schema.field_label(f["field"])} for f in schema.field_rows(item_type)]
+    return Response.json(rows)
 
 
 def type_creator_types(req: Request) -> Response:

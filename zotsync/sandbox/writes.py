@@ -108,7 +108,6 @@ class Writer:
         merged.update({k: v for k, v in obj.items() if k not in {"key", "version"}})
         if "deleted" in obj and obj["deleted"] in (0, False, "0", "false"):
             merged.pop("deleted", None)
-        noun = "Item" if kind == "item" else "Collection"
         if kind == "item":
             data = check_item(merged, self.lib.name, key, existing is None)
             self._check_references(data)
@@ -126,7 +125,6 @@ class Writer:
         version = self.store.bump(self.lib)
         saved = Obj(key, version, data)
         self.store.put(self.lib, kind, saved)
-        del noun
         return "saved", saved
 
     def _existing(self, kind: str, obj: dict[str, Any], library_ok: bool) -> Obj | None:
