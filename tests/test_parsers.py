@@ -276,3 +276,13 @@ def test_html_page_without_meta_tags_is_read_as_text():
     assert (item["title"], item["itemType"], item["publisher"], item["date"]) == \
         ("The ecology of invasions by animals and plants", "book", "Methuen", "1958")
     assert names(item) == [("Charles S.", "Elton")]
+
+
+def test_iris_english_labels_appears_in_type_and_surname_first_initials():
+    item = one("iris/unipd_english_labels.txt")
+    assert item["itemType"] == "bookSection"
+    assert item["title"] == "Reforming Italian local public transport: lessons from three regions"
+    assert names(item) == [("M.", "Ferri"), ("A. M.", "De Luca"), ("K.", "Schwarz")]
+    assert (item["bookTitle"], item["pages"], item["publisher"]) == \
+        ("Regulation and competition in European transport", "101-124", "Edward Elgar")
+    assert item["abstractNote"].startswith("The chapter compares")

@@ -13,6 +13,8 @@ last word.
 ('Della Rocca', 'De Luca')
 >>> person("E H Wagner")["firstName"]
 'E. H.'
+>>> person("De Luca A. M.")
+{'creatorType': 'author', 'firstName': 'A. M.', 'lastName': 'De Luca'}
 """
 
 from __future__ import annotations
@@ -59,9 +61,23 @@ def person(text: str, creator_type: str = "author") -> dict[str, str]:
     tokens = raw.split(" ")
     if len(tokens) == 1:
         return {"creatorType": creator_type, "name": name_case(raw)}
+    trailing = _trailing_initials(tokens)
+    if trailing:  # "Rossi M." / "De Luca A. M.": surname first, initials after, no comma
+        first = " ".join(_dot_initials(t) for t in tokens[-trailing:])
+        return _creator(creator_type, first, name_case(" ".join(tokens[:-trailing])))
     split = _surname_start(tokens)
     first = " ".join(_dot_initials(t) if _is_initials(t) else t for t in tokens[:split])
     return _creator(creator_type, _first_case(first), name_case(" ".join(tokens[split:])))
+
+
+def _trailing_initials(tokens: list[str]) -> int:
+    """How many tokens at the end are initials after a surname ("Rossi M." -> 1); 0 otherwise."""
+    count = 0
+    while count < len(tokens) - 1 and _is_initials(tokens[-1 - count]) and "." in tokens[-1 - count]:
+        count += 1
+    if count and not any(_is_initials(t) for t in tokens[:-count]):
+        return count
+    return 0
 
 
 def _surname_start(tokens: list[str]) -> int:

@@ -33,7 +33,7 @@ NOISE_LINE = re.compile(
     r"\d+(?:[.,]\d+)?\s*[kKmM]B\b|visualizza/apri|view/open|richiedi una copia|request a copy|"
     r"pubblicazioni consigliate|recommended publications|utilizza questo identificativo|use this identifier|"
     r"scopus\b|web of science|wos\b|isi\b|nd$|altmetric|mostra (?:tutti|record)|show (?:full|simple) item|"
-    r"cargando|loading|caricamento|appare nelle tipologie|appears in collections|"
+    r"cargando|loading|caricamento|appears in collections|"
     r".+\.(?:pdf|docx?|zip)$)", re.I)
 END_MARKERS = re.compile(r"^(?:citazioni|citations|metriche|metrics)\s*:?$", re.I)
 DATE_LINE = re.compile(r"^(\d{4})(?:-(\d{2})-(\d{2}))?$")
@@ -50,7 +50,8 @@ for _key, _words in {
     "date": "data di pubblicazione|anno di pubblicazione|anno|data|issue date|date issued|publication date|year|date",
     "abstract": "abstract|riassunto|sommario|summary|abstract (inglese)|abstract (italiano)",
     "keywords": "parole chiave|keywords|subject keywords|soggetti|subjects|key words",
-    "type": "tipologia|tipo|type|item type|publication type|typology|tipologia iris",
+    "type": "tipologia|tipo|type|item type|publication type|typology|tipologia iris|appare nelle tipologie|"
+            "appare nella tipologia|appears in type|appears in types",
     "journal": "rivista|journal|periodico|titolo del periodico|source title|journal title",
     "book": "titolo del libro|book title|titolo del volume|volume title",
     "conference": "titolo del convegno|nome del convegno|convegno|conference name|conference|event",
@@ -121,6 +122,9 @@ class IrisTextParser:
             score += 0.1
         if any(looks_like_citation(squash(line)) for line in head.splitlines()[:200]):
             score += 0.2
+        labels = {LABELS.get(m.strip().lower()) for m in re.findall(r"^([^:\n]{2,40}):", head[:20_000], re.M)}
+        if len(labels & {"title", "authors", "date", "abstract", "keywords", "type", "url", "settore"}) >= 3:
+            score += 0.3
         return min(score, 0.85)  # the fallback for text pages: dedicated formats outrank it
 
     def parse(self, text: str, origin: str) -> list[Parsed]:
@@ -147,21 +151,23 @@ def read_page(text: str) -> Page:
             page.add(pending, line)
             pending = None
             continue
-        pending = _labelled(page, line)
-        if pending is None and not _dc_line(page, line) and not _is_label_only(page, line):
+        label = _labelled(page, line)
+        pending = label or None
+        if label is None and not _dc_line(page, line) and not _is_label_only(page, line):
             page.lines.append(line)
     return page
 
 
 def _labelled(page: Page, line: str) -> str | None:
-    """Record a ``Label: value`` line; return the label key when the value is on the next line."""
+    """Record a ``Label: value`` line: "" when done, the label key when its value is on the next line,
+    None when the line is no label."""
     match = re.match(r"^([^:：\t]{2,40}?)\s*[:：\t]\s*(.*)$", line)
     bare = line.rstrip(":：").strip().lower()
     if match and match.group(1).strip().lower() in LABELS:
         key = LABELS[match.group(1).strip().lower()]
         if match.group(2).strip():
             page.add(key, match.group(2))
-            return None
+            return ""
         return key
     if line.endswith((":", "：")) and bare in LABELS:
         return LABELS[bare]

@@ -53,6 +53,7 @@ for _key, _words in {
 MARKERS = re.compile(r"^(?:_version_|author_facet|title_full|record_format|spellingShingle)\b|"
                      r"Detalles Bibliográficos|Bibliographic Details|Staff View|Descripción completa|"
                      r"Full description|Bibliografische Detailangaben|Dettagli bibliografici|Vista del personal", re.M)
+CATALOGUE_LABELS = {"authors", "other_authors", "format", "published", "online", "subjects", "source"}
 LABEL_LINE = re.compile(r"^([^:\n\d]{2,40}):", re.M)
 FORMAT_TYPES = [
     (r"thesis|tesis|tesi|dissertation|hochschulschrift", "thesis"),
@@ -74,8 +75,11 @@ class VufindParser:
     def sniff(self, text: str, filename: str) -> float:
         head = text[:500_000]
         hits = len(MARKERS.findall(head))
-        labels = {PAGE_LABELS.get(m.strip().lower()) for m in LABEL_LINE.findall(head[:20_000])} - {None}
-        return min(0.3 * hits + (0.2 * len(labels) if len(labels) >= 3 else 0), 0.95)
+        labels = {PAGE_LABELS.get(m.strip().lower()) for m in LABEL_LINE.findall(head[:20_000])} & CATALOGUE_LABELS
+        score = 0.3 * hits + (0.2 * len(labels) if len(labels) >= 3 else 0)
+        if "hdl.handle.net/" in head:  # a repository page, not a catalogue record
+            score -= 0.3
+        return max(min(score, 0.95), 0.0)
 
     def parse(self, text: str, origin: str) -> list[Parsed]:
         solr, page = split_record(text)
