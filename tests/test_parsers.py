@@ -286,3 +286,13 @@ def test_iris_english_labels_appears_in_type_and_surname_first_initials():
     assert (item["bookTitle"], item["pages"], item["publisher"]) == \
         ("Regulation and competition in European transport", "101-124", "Edward Elgar")
     assert item["abstractNote"].startswith("The chapter compares")
+
+
+def test_s2_full_page_skips_interface_text_and_reads_the_paper_header():
+    paper, *refs = [p.item for p in parse_paths([str(FIXTURES / "s2/full_page.txt")]).parsed]
+    assert paper["title"] == "Patient participation in health care: a concept analysis"
+    assert (paper["DOI"], paper["publicationTitle"], paper["date"]) == \
+        ("10.1016/j.socscimed.2012.03.001", "Social Science & Medicine", "2012-06-01")
+    assert names(paper)[:2] == [("Sarah", "Longtin"), ("Michael", "Sauvé")] and paper["extra"] == "et al."
+    assert paper["abstractNote"].startswith("Patient participation is promoted")
+    assert [r["title"] for r in refs][0] == "A Ladder of Citizen Participation" and len(refs) == 3

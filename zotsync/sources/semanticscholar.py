@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from zotsync import names
+from zotsync import dates, names
 from zotsync.errors import ParseError
 from zotsync.model import Parsed
 from zotsync.sources import common
@@ -24,6 +24,14 @@ YEAR_SPLIT = re.compile(r"\s+,\s*(?P<year>1[5-9]\d\d|20\d\d)\s*(?:,\s*(?P<venue>
 NO_YEAR_SPLIT = re.compile(r"\s+,\s*(?P<venue>[^,]+?)\s*\.?\s*$")
 PAPER_ID = re.compile(r"semanticscholar\.org/paper/(?:[^/\s]+/)?([0-9a-f]{40})")
 PROCEEDINGS = re.compile(r"\b(proceedings|proc\.|conference|conf\.|workshop|symposium|congress|meeting)\b", re.I)
+UI_LINE = re.compile(
+    r"^(?:semantic scholar|search|sign in|create free account|tldr|abstract|expand|figures and tables|"
+    r"save to library|create alert|cite|share|view pdf|view on publisher|references|citations|related papers|"
+    r"topics|highly influenced|\d[\d,]* (?:citations?|references?)|showing \d+ through \d+ of \d+ .*|"
+    r"corpus id:? ?\d+)$", re.I)
+META_LINE = re.compile(r"^(?:DOI:|Published in |Corpus ID)", re.I)
+PUBLISHED = re.compile(r"^Published in (?P<venue>.+?)\s+(?P<date>(?:\d{1,2}\s+)?(?:[A-Z][a-z]+\s+)?\d{4})$")
+AUTHORS_LINE = re.compile(r"^(?:[A-Z][\w'’.\-]*\.?\s?){1,5}(?:,\s*(?:\+\s*\d+\s+authors?\s*)?(?:[A-Z][\w'’.\-]*\.?\s?){1,5})*$")
 INITIAL = re.compile(r"^[A-Z]\.?(?:-?[A-Z]\.?)?$")
 
 
@@ -55,13 +63,41 @@ class SemanticScholarParser:
 
 
 def _paper(lines: list[str]) -> dict[str, Any]:
-    text_lines = [line for line in lines if line]
-    title = text_lines[0] if text_lines else ""
-    body = [line for line in text_lines[1:] if len(line) > 80]
-    item: dict[str, Any] = {"itemType": "journalArticle", "title": repair_caps(title), "creators": [], "tags": []}
+    """The paper: the page's title, authors, "Published in" line, DOI and abstract; interface text skipped."""
+    text_lines = [line for line in lines if line and not UI_LINE.match(line)]
+    item: dict[str, Any] = {"itemType": "journalArticle", "creators": [], "tags": []}
+    title_at = next((i for i, line in enumerate(text_lines) if not META_LINE.match(line)), None)
+    if title_at is None:
+        return item
+    item["title"] = repair_caps(strip_trailing_period(text_lines[title_at]))
+    rest = text_lines[title_at + 1:]
+    if rest and AUTHORS_LINE.match(rest[0]):
+        item["creators"], more = _page_authors(rest.pop(0))
+        if more:
+            item["extra"] = "et al."
+    for line in text_lines:
+        _meta(item, line)
+    body = [line for line in rest if len(line) > 80 and not META_LINE.match(line)]
     if body:
         item["abstractNote"] = max(body, key=len)
     return item
+
+
+def _meta(item: dict[str, Any], line: str) -> None:
+    published = PUBLISHED.match(line)
+    if published:
+        item["publicationTitle"] = published.group("venue").strip()
+        item["date"] = dates.to_iso(published.group("date"))
+    doi = re.match(r"^DOI:\s*(\S+)", line)
+    if doi:
+        item["DOI"] = doi.group(1)
+
+
+def _page_authors(line: str) -> tuple[list[dict[str, str]], bool]:
+    """'A. Author, B. Author, +3 authors C. Last': the page lists a few authors and counts the rest."""
+    more = bool(re.search(r"\+\s*\d+\s+authors?", line))
+    parts = [p.strip() for p in re.split(r",|\+\s*\d+\s+authors?", line) if p.strip()]
+    return [names.person(p) for p in parts], more
 
 
 def _reference_lines(lines: list[str]) -> list[tuple[str, str]]:
