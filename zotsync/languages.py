@@ -17,13 +17,9 @@ def to_code(value: str) -> str:
     text = value.strip()
     if not text:
         return ""
-    try:
-        if len(text) <= 3 or "-" in text or "_" in text:
-            tag = langcodes.standardize_tag(text.replace("_", "-"))
-            if langcodes.Language.get(tag).is_valid():
-                return tag
-    except (ValueError, LookupError):
-        pass
+    tag = _as_tag(text) if len(text) <= 3 or "-" in text or "_" in text else None
+    if tag:
+        return tag
     for lang in (None, "en", "it", "es", "de", "fr", "he", "pt"):
         try:
             found = langcodes.find(text, language=lang) if lang else langcodes.find(text)
@@ -31,3 +27,12 @@ def to_code(value: str) -> str:
         except LookupError:
             continue
     return text
+
+
+def _as_tag(text: str) -> str | None:
+    """The standard form of something that looks like a language code ("eng", "en_US"), if it is one."""
+    try:
+        tag = str(langcodes.standardize_tag(text.replace("_", "-")))
+    except (ValueError, LookupError):  # not a code at all: the caller tries it as a name
+        return None
+    return tag if langcodes.Language.get(tag).is_valid() else None
