@@ -211,3 +211,10 @@ def test_bibtex_note_becomes_a_child_note_created_once(cli, sandbox, tmp_path):
     assert [n.data["note"] for n in notes] == ["<p>Read chapter 3 first &amp; compare with the 2nd edition.</p>"]
     proc, report = cli.sync(bib)
     assert report["requests"] == 1 and len(lib.items) == 2
+
+
+def test_broken_bibtex_entry_is_reported_even_under_quiet_and_the_rest_synced(cli, sandbox):
+    proc = cli.run("sync", str(ROOT / "tests/fixtures/bibtex/mixed.bib"), "--library", f"user:{USER_ID}", "--quiet")
+    assert proc.returncode == 1 and proc.stdout == ""
+    assert "mixed.bib:25: entry 'broken1999' could not be parsed" in proc.stderr
+    assert len(library_items(sandbox)) == 4

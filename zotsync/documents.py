@@ -86,7 +86,7 @@ def parse_paths(paths: list[str], kind: str | None = None) -> ParseResult:
             result.errors.append(ParseError("document nests too deeply to parse", str(path)))
             continue
         for parsed in found:
-            result.warnings.extend(parsed.warnings)
+            result.errors.extend(parsed.problems)
             parsed.item = schema.fit(parsed.item)
             result.parsed.append(parsed)
     return result

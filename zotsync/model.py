@@ -21,4 +21,4 @@ class Parsed:
     origin: str
     cited_by: str | None = None
     notes: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)  # problems elsewhere in the same document
+    problems: list[Any] = field(default_factory=list)  # ParseErrors elsewhere in the same document

@@ -75,7 +75,7 @@ class BibtexParser:
             raise problems[0]
         if not out:
             raise ParseError("no BibTeX entries found", origin)
-        out[0].warnings.extend(str(p) for p in problems)
+        out[0].problems.extend(problems)
         return out
 
 
