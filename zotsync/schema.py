@@ -305,6 +305,13 @@ def field_label(field: str, locale: str = "en-US") -> str:
     return str(labels.get(field, field))
 
 
+@cache
+def field_by_label(locale: str = "en-US") -> dict[str, str]:
+    """Lower-cased display label -> field ("call number" -> callNumber)."""
+    labels = _schema()["locales"].get(locale, {}).get("fields", {})
+    return {str(label).lower(): field for field, label in labels.items()}
+
+
 def item_type_label(item_type: str, locale: str = "en-US") -> str:
     return str(_schema()["locales"].get(locale, {}).get("itemTypes", {}).get(item_type, item_type))
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import rispy
 
-from zotsync import dates, names
+from zotsync import dates, names, schema
 from zotsync.errors import ParseError
 from zotsync.model import Parsed
 from zotsync.sources import common
@@ -28,6 +28,12 @@ TYPES = {
     "FIGURE": "artwork", "EQUA": "document", "LEGAL": "case", "MULTI": "videoRecording", "GRANT": "document",
 }
 TITLE_TAGS = ("TI", "T1", "CT", "BT")
+# tag -> candidate fields (or base fields), the first one the item type has wins
+TYPED_TAGS: dict[str, tuple[str, ...]] = {
+    "NV": ("numberOfVolumes",), "SE": ("section",), "OP": ("history", "originalPublisher"),
+    "M3": ("type", "medium"), "C5": ("medium",), "SV": ("seriesNumber", "number"),
+}
+M1_FIELDS = ("number", "seriesNumber")
 TAG_SPACING = re.compile(r"^([A-Z][A-Z0-9]) ?- ?(?=\S|$)", re.M)
 T2_TARGET = {"bookSection": "publicationTitle", "conferencePaper": "conferenceName", "book": "series",
              "report": "seriesTitle", "thesis": "", "webpage": "websiteTitle", "blogPost": "blogTitle"}
@@ -75,7 +81,11 @@ def record_to_item(record: dict[str, Any]) -> dict[str, Any]:
     item["abstractNote"] = _one(record, "AB", "N2", sep="\n")
     item["volume"] = _one(record, "VL")
     item["issue"] = _one(record, "IS")
-    item["edition"] = _one(record, "ET") if not re.match(r"^\d{4}", _one(record, "ET")) else ""
+    edition = _one(record, "ET")
+    if edition and not re.match(r"^\d{4}", edition):  # some exporters put the e-pub date in ET
+        target = _first_field(item_type, ("edition", "versionNumber", "session"))
+        if target:
+            item[target] = edition
     item["place"] = _one(record, "CY", "PP")
     item[PUBLISHER_TARGET.get(item_type, "publisher")] = _one(record, "PB")
     _pages(item, record, item_type)
@@ -89,23 +99,71 @@ def record_to_item(record: dict[str, Any]) -> dict[str, Any]:
     item["callNumber"] = (record.get("CN") or record.get("H2") or [""])[0].strip()
     item["libraryCatalog"] = _one(record, "DP")
     item["accessDate"] = dates.to_iso(_one(record, "Y2")) if re.match(r"^\d{4}", _one(record, "Y2")) else ""
-    if _one(record, "M3") and item_type in {"thesis", "report"}:
-        item["thesisType" if item_type == "thesis" else "reportType"] = _one(record, "M3")
+    _typed_tags(item, record, item_type)
     item["tags"] = common.tags(_keywords(record))
-    extra = [v for v in (_one(record, "M1"),) if v and item_type not in {"book"}]
-    if extra:
-        item["extra"] = "\n".join(extra)
-    return {k: v for k, v in item.items() if v not in ("", None)}
+    return {k: v for k, v in item.items() if v not in ("", None) and _kept(item_type, k)}
+
+
+def _kept(item_type: str, name: str) -> bool:
+    """Like Zotero's RIS import: a value with no field on this type is dropped, identifiers excepted."""
+    return name in {"itemType", "creators", "tags", "extra", "DOI", "ISBN", "ISSN", "PMID", "PMCID"} or \
+        schema.field_for_type(item_type, name) is not None
+
+
+def _first_field(item_type: str, candidates: tuple[str, ...]) -> str | None:
+    """The first of ``candidates`` (field or base-field names) that ``item_type`` has."""
+    return next((f for c in candidates if (f := schema.field_for_type(item_type, c))), None)
+
+
+def _typed_tags(item: dict[str, Any], record: dict[str, list[str]], item_type: str) -> None:
+    """Tags whose field depends on the item type: each goes to the first candidate the type has."""
+    for tag, candidates in TYPED_TAGS.items():
+        value = _one(record, tag)
+        target = _first_field(item_type, candidates) if value else None
+        if target and not item.get(target):
+            item[target] = value
+    for note in record.get("N1", []):  # EndNote writes some fields as "Label: value" notes
+        label, sep, value = note.partition(":")
+        field = schema.field_by_label().get(label.strip().lower()) if sep else None
+        target = schema.field_for_type(item_type, field) if field else None
+        if target and value.strip() and not item.get(target):
+            item[target] = value.strip()
+    m1 = _one(record, "M1")
+    target = _first_field(item_type, M1_FIELDS)
+    if m1 and target and not item.get(target):
+        item[target] = m1
+    elif m1:
+        item["extra"] = m1  # Zotero keeps an M1 with no field of its own as a bare Extra line
+
+
+CREATOR_TAGS: dict[str, dict[str, tuple[str, ...]]] = {
+    # tag -> {zotero item type or "*": candidate roles}; the first role the type allows wins, none: dropped
+    "AU": {"*": ("author",)}, "A1": {"*": ("author",)}, "ED": {"*": ("editor",)},
+    "A2": {"book": ("seriesEditor",), "report": ("seriesEditor",), "letter": ("recipient",), "email": ("recipient",),
+           "instantMessage": ("recipient",), "audioRecording": ("performer",), "bill": ("sponsor",),
+           "*": ("editor",)},
+    "A3": {"book": ("editor",), "thesis": ("contributor",), "film": ("producer",), "videoRecording": ("producer",),
+           "*": ("seriesEditor",)},
+    "A4": {"case": ("counsel",), "conferencePaper": ("contributor",), "dataset": ("contributor",),
+           "film": ("contributor",), "*": ("translator", "contributor")},
+    "C2": {"bookSection": ("bookAuthor",)},
+    "C1": {"videoRecording": ("castMember",)},
+}
+
+
+def _role(tag: str, item_type: str, ty: str) -> str:
+    if tag == "AU" and ty == "EDBOOK":
+        return "editor"
+    table = CREATOR_TAGS[tag]
+    allowed = set(schema.creator_types(item_type)) | {"author"}
+    return next((r for r in table.get(item_type, table.get("*", ())) if r in allowed), "")
 
 
 def _creators(record: dict[str, list[str]], item_type: str) -> list[dict[str, str]]:
-    roles = {"AU": "author", "A1": "author", "ED": "editor", "A4": "translator",
-             "A2": "seriesEditor" if item_type in {"book", "report"} else "editor",
-             "A3": {"book": "editor", "thesis": "contributor"}.get(item_type, "seriesEditor"),
-             "C2": "bookAuthor" if item_type == "bookSection" else ""}
+    ty = str(record.get("TY", "")).strip().upper()
     out: list[dict[str, str]] = []
-    for tag in ("A1", "AU", "A2", "ED", "A3", "A4", "C2"):
-        role = roles[tag]
+    for tag in [t for t in record if t in CREATOR_TAGS]:  # file order, as Zotero keeps it
+        role = _role(tag, item_type, ty)
         for value in record.get(tag, []) if role else []:
             value = value.strip()
             if not value:
