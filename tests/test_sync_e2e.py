@@ -218,3 +218,22 @@ def test_broken_bibtex_entry_is_reported_even_under_quiet_and_the_rest_synced(cl
     assert proc.returncode == 1 and proc.stdout == ""
     assert "mixed.bib:25: entry 'broken1999' could not be parsed" in proc.stderr
     assert len(library_items(sandbox)) == 4
+
+
+def test_group_library(tmp_path):
+    from tests.conftest import API_KEY, Cli
+    from zotsync.sandbox.app import Account
+    from zotsync.sandbox.server import SandboxServer
+
+    server = SandboxServer(Account(USER_ID, API_KEY, groups=(777,)), data_dir=tmp_path / "g", rate_limit=False)
+    server.start()
+    try:
+        cli = Cli(server, tmp_path / "state", tmp_path)
+        proc = cli.run("sync", str(EXAMPLES / "library.bib"), "--library", "group:777")
+        assert proc.returncode == 0, proc.stderr
+        group = server.store.library("group", 777)
+        assert len(group.items) == 3 and not server.store.library("user", USER_ID).items
+        unknown = cli.run("sync", str(EXAMPLES / "library.bib"), "--library", "group:778")
+        assert unknown.returncode == 2 and "Group 778 not found" in unknown.stderr
+    finally:
+        server.stop()

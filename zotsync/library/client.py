@@ -9,6 +9,7 @@ to the caller, never dropped.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,7 +17,7 @@ import httpx2
 from pyzotero import errors as pz_errors
 from pyzotero.zotero import Zotero
 
-from zotsync.errors import AuthError, ZotsyncError
+from zotsync.errors import AuthError, ConfigError, ZotsyncError
 from zotsync.library.transport import RetryPolicy, RetryTransport
 
 BATCH = 50
@@ -33,8 +34,6 @@ class LibrarySpec:
     def parse(cls, text: str) -> LibrarySpec:
         kind, _, ident = text.partition(":")
         if kind not in {"user", "group"} or not ident.isdigit():
-            from zotsync.errors import ConfigError
-
             raise ConfigError(f"--library must be user:ID, group:ID or sandbox, not {text!r}")
         return cls(kind, int(ident))
 
@@ -175,10 +174,18 @@ def _call(method: Any, *args: Any, **kwargs: Any) -> Any:
                         "check it with 'zotsync login'") from exc
     except pz_errors.PreConditionFailedError as exc:
         raise LibraryChanged("the library changed during the write") from exc
+    except pz_errors.ResourceNotFoundError as exc:
+        raise ConfigError(f"the Zotero API does not know this library ({_first_line(exc)}); "
+                          "check --library (user:ID is the numeric user ID from zotero.org/settings/keys)") from exc
     except pz_errors.PyZoteroError as exc:
         raise ZotsyncError(f"Zotero API error: {_first_line(exc)}") from exc
 
 
 def _first_line(exc: Exception) -> str:
+    """pyzotero's message is "Code: N / URL / Method / Response: text": keep the code and the server's words."""
     text = str(exc)
+    code = re.search(r"Code:\s*(\d+)", text)
+    answer = re.search(r"Response:\s*(.+)", text)
+    if code:
+        return f"HTTP {code.group(1)}" + (f" {answer.group(1).strip()[:200]}" if answer else "")
     return next((line.strip() for line in text.splitlines() if line.strip()), type(exc).__name__)
