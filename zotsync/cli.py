@@ -40,6 +40,10 @@ def handle_errors(func: F) -> F:
             logs.LOGGER.error("%s", exc)
             click.echo(f"zotsync: {exc}", err=True)
             sys.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            logs.LOGGER.warning("interrupted")
+            click.echo("zotsync: interrupted; what landed is recorded, the next run finishes the job", err=True)
+            sys.exit(130)
 
     return wrapper  # type: ignore[return-value]
 

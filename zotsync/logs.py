@@ -7,6 +7,7 @@ from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
 LOGGER = logging.getLogger("zotsync")
+LOGGER.addHandler(logging.NullHandler())  # no log file (yet): stay silent rather than echo to stderr
 
 
 def setup(state_dir: Path) -> None:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import os
 import secrets
+import sqlite3
 from pathlib import Path
 
+from zotsync.errors import StateError
 from zotsync.sandbox.app import Account
 from zotsync.sandbox.server import SandboxServer
 
@@ -27,7 +29,10 @@ def sandbox_key(data_dir: Path) -> str:
 
 def start_local(state_dir: Path) -> tuple[SandboxServer, str]:
     data_dir = state_dir / "sandbox"
-    key = sandbox_key(data_dir)
-    server = SandboxServer(Account(SANDBOX_USER_ID, key), data_dir=data_dir)
+    try:
+        key = sandbox_key(data_dir)
+        server = SandboxServer(Account(SANDBOX_USER_ID, key), data_dir=data_dir)
+    except (OSError, sqlite3.Error) as exc:
+        raise StateError(f"cannot keep the sandbox library under {data_dir}: {exc}") from None
     server.start()
     return server, key
