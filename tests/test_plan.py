@@ -20,7 +20,7 @@ def work(source: str = "src:1", **fields) -> Work:
 
 def keys():
     counter = itertools.count()
-    return lambda: f"NEWKEY{next(counter):02d}"[:8]
+    return lambda seed: f"NEWKEY{next(counter):02d}"[:8]
 
 
 def managed_snapshot(pristine: dict, current: dict) -> Snapshot:
@@ -125,3 +125,15 @@ def test_a_value_the_source_stops_giving_is_not_cleared():
     pristine = dict(work(abstractNote="An abstract").item, extra="zotsync: src:1")
     (entry,) = plan([work()], managed_snapshot(pristine, dict(pristine)), keys())
     assert entry.action == "unchanged"
+
+
+def test_keys_derive_from_library_and_source():
+    from zotsync.engine import key_deriver
+
+    derive = key_deriver(URI)
+    key = derive("bibtex:library.bib#knuth1984")
+    assert key == derive("bibtex:library.bib#knuth1984") and len(key) == 8
+    assert key != key_deriver("http://zotero.org/groups/5")("bibtex:library.bib#knuth1984")
+    assert set(key) <= set("23456789ABCDEFGHIJKLMNPQRSTUVWXYZ")
+    (entry,) = plan([work()], Snapshot({}, {}, {}, URI, deleted={derive("src:1")}), derive)
+    assert entry.action == "skip_deleted"

@@ -237,3 +237,13 @@ def test_group_library(tmp_path):
         assert unknown.returncode == 2 and "Group 778 not found" in unknown.stderr
     finally:
         server.stop()
+
+
+def test_item_deleted_in_zotero_is_not_recreated_even_after_the_state_is_lost(cli, sandbox):
+    cli.sync(EXAMPLES / "library.bib")
+    user_deletes(sandbox.url, by_title(sandbox, "The LaTeX Companion")["key"])
+    shutil.rmtree(cli.state_dir)
+    proc, report = cli.sync(EXAMPLES / "library.bib")
+    assert proc.returncode == 0, proc.stderr
+    assert report["created"] == 0 and report["skipped"] == 1
+    assert "The LaTeX Companion" not in titles(sandbox)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -17,8 +19,27 @@ KEY_ALPHABET = "23456789ABCDEFGHIJKLMNPQRSTUVWXYZ"
 
 
 def new_key() -> str:
-    """A client-made Zotero object key."""
+    """A random client-made Zotero object key."""
     return "".join(secrets.choice(KEY_ALPHABET) for _ in range(8))
+
+
+def key_deriver(library_uri: str) -> Callable[[str], str]:
+    """Keys derived from (library, source identity): the same work always gets the same key.
+
+    A lost state database then still knows which keys zotsync would use, so an item the
+    user deleted (listed by /deleted) is not created again, and two machines syncing the
+    same sources into one library cannot create the same work twice.
+    """
+
+    def derive(seed: str) -> str:
+        number = int.from_bytes(hashlib.sha256(f"{library_uri}|{seed}".encode()).digest()[:8], "big")
+        chars = []
+        for _ in range(8):
+            number, digit = divmod(number, len(KEY_ALPHABET))
+            chars.append(KEY_ALPHABET[digit])
+        return "".join(chars)
+
+    return derive
 
 
 @dataclass
@@ -44,8 +65,11 @@ def refresh_mirror(client: ZoteroClient, state: State) -> None:
     since = state.library_version
     if since == 0:
         items = client.all_items()
+        version = client.last_version or 0
         state.mirror_put(items)
-        state.library_version = client.last_version or 0
+        if version:  # a library with a history: learn what was deleted, so that it is not recreated
+            state.add_deleted_keys(client.deleted_since(0))
+        state.library_version = version
         state.commit()
         return
     changed = client.changed_versions(since)
@@ -56,7 +80,9 @@ def refresh_mirror(client: ZoteroClient, state: State) -> None:
     stale = [key for key, v in changed.items() if known.get(key) != v]
     if stale:
         state.mirror_put(client.items_by_key(stale))
-    state.mirror_remove(client.deleted_since(since))
+    gone = client.deleted_since(since)
+    state.mirror_remove(gone)
+    state.add_deleted_keys(gone)
     state.library_version = version
     state.commit()
 
@@ -119,8 +145,9 @@ def sync(sources: list[Source], client: ZoteroClient, state: State, library_uri:
     keys = {name: collection_key(client, state, name) for name in sorted(names)} if not dry_run else {}
     if keys:
         file_works(works, collection_of, keys)
-    snap = Snapshot(state.sources(), state.managed(), state.mirror(), library_uri, keys.get(collection or ""))
-    entries = plan(works, snap, new_key)
+    snap = Snapshot(state.sources(), state.managed(), state.mirror(), library_uri, keys.get(collection or ""),
+                    state.deleted_keys())
+    entries = plan(works, snap, key_deriver(library_uri))
     if dry_run:
         return RunResult(parsed, entries, None, client.requests)
     progress = progress or NoProgress()

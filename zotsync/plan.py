@@ -52,16 +52,19 @@ class Snapshot:
     mirror: dict[str, dict[str, Any]]
     library_uri: str
     collection: str | None = None
+    deleted: set[str] = field(default_factory=set)  # keys the library reports as permanently deleted
 
 
-def plan(works: list[Work], snap: Snapshot, new_key: Callable[[], str]) -> list[PlanEntry]:
+def plan(works: list[Work], snap: Snapshot, new_key: Callable[[str], str]) -> list[PlanEntry]:
+    """``new_key(seed)`` gives the key for a new object; zotsync derives it from the source identity."""
     index = LibraryIndex(snap.mirror)
     keyed = assign_keys(works, snap, index, new_key)
     relate(keyed, snap.library_uri)
     entries = [decide(work, key, how, snap) for work, key, how in keyed]
     for entry in entries:
         if entry.action == "create":
-            entry.children = [note_payload(new_key(), entry.key, text) for text in entry.work.notes]
+            entry.children = [note_payload(new_key(f"{entry.work.label}#note{n}"), entry.key, text)
+                              for n, text in enumerate(entry.work.notes)]
     return entries
 
 
@@ -72,13 +75,13 @@ def note_payload(key: str, parent: str, text: str) -> dict[str, Any]:
 
 
 def assign_keys(works: list[Work], snap: Snapshot, index: LibraryIndex,
-                new_key: Callable[[], str]) -> list[tuple[Work, str, str]]:
+                new_key: Callable[[str], str]) -> list[tuple[Work, str, str]]:
     out: list[tuple[Work, str, str]] = []
     taken: dict[str, int] = {}
     for work in works:
         key, how = locate(work, snap, index)
         if key is None:
-            key, how = new_key(), "new"
+            key, how = new_key(work.label), "new"
         if key in taken:  # two works resolved to one library item: one item it is
             other = out[taken[key]][0]
             other.sources += [s for s in work.sources if s not in other.sources]
@@ -147,6 +150,9 @@ def decide(work: Work, key: str, how: str, snap: Snapshot) -> PlanEntry:
         if managed is None or managed.status == "pending":
             return PlanEntry("create", work, key, 0, desired_data(work, snap, True), how="state")
         return PlanEntry("skip_deleted", work, key, 0, managed.pristine, note="deleted in Zotero; not recreated")
+    if how == "new" and key in snap.deleted:
+        return PlanEntry("skip_deleted", work, key, 0, desired_data(work, snap, True), how="new",
+                         note="deleted in Zotero; not recreated")
     if how == "new":
         return PlanEntry("create", work, key, 0, desired_data(work, snap, True), how="new")
     return decide_existing(work, key, how, snap)

@@ -28,6 +28,7 @@ CREATE TABLE IF NOT EXISTS managed (key TEXT PRIMARY KEY, status TEXT NOT NULL, 
 CREATE TABLE IF NOT EXISTS mirror (key TEXT PRIMARY KEY, version INTEGER NOT NULL, data TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS failures (source TEXT PRIMARY KEY, message TEXT, at TEXT);
 CREATE TABLE IF NOT EXISTS collections (name TEXT PRIMARY KEY, key TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS deleted_keys (key TEXT PRIMARY KEY);
 """
 
 
@@ -115,6 +116,13 @@ class State:
 
     def mirror_size(self) -> int:
         return int(self._exec("SELECT COUNT(*) FROM mirror").fetchone()[0])
+
+    def add_deleted_keys(self, keys: Iterable[str]) -> None:
+        """Keys the library reports as permanently deleted."""
+        self.db.executemany("INSERT OR IGNORE INTO deleted_keys VALUES (?)", [(k,) for k in keys])
+
+    def deleted_keys(self) -> set[str]:
+        return {k for (k,) in self._exec("SELECT key FROM deleted_keys")}
 
     # ---- managed items -------------------------------------------------------
     def sources(self) -> dict[str, str]:
