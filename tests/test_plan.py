@@ -137,3 +137,22 @@ def test_keys_derive_from_library_and_source():
     assert set(key) <= set("23456789ABCDEFGHIJKLMNPQRSTUVWXYZ")
     (entry,) = plan([work()], Snapshot({}, {}, {}, URI, deleted={derive("src:1")}), derive)
     assert entry.action == "skip_deleted"
+
+
+def test_source_changes_the_item_type():
+    pristine = dict(work(publicationTitle="Annals", pages="1-9").item, extra="zotsync: src:1")
+    current = dict(pristine, callNumber="QA76 mine")
+    chapter = work(pages="1-9")
+    chapter.item.update(itemType="bookSection", bookTitle="Annals")
+    (entry,) = plan([chapter], managed_snapshot(pristine, current), keys())
+    assert entry.changes["itemType"] == "bookSection" and entry.changes["bookTitle"] == "Annals"
+    assert entry.changes["publicationTitle"] == ""  # a bookSection has no publicationTitle
+    assert "callNumber" not in entry.changes  # the user's call number stays
+
+
+def test_user_changed_the_type_then_the_source_changes_a_field_the_new_type_lacks():
+    pristine = dict(work(issue="2", volume="3").item, extra="zotsync: src:1")
+    current = dict(pristine, itemType="book")
+    current.pop("issue")
+    (entry,) = plan([work(issue="5", volume="4")], managed_snapshot(pristine, current), keys())
+    assert entry.changes == {"volume": "4"}  # no 'issue' sent to a book: the API would refuse it

@@ -247,3 +247,17 @@ def test_item_deleted_in_zotero_is_not_recreated_even_after_the_state_is_lost(cl
     assert proc.returncode == 0, proc.stderr
     assert report["created"] == 0 and report["skipped"] == 1
     assert "The LaTeX Companion" not in titles(sandbox)
+
+
+def test_source_changing_the_item_type_is_accepted_by_the_api(cli, sandbox, tmp_path):
+    bib = tmp_path / "typed.bib"
+    bib.write_text("@article{typed, title = {Shifting types}, author = {Doe, Jane}, journal = {Annals of Types},"
+                   " number = {4}, year = 2010}\n")
+    cli.sync(bib)
+    key = by_title(sandbox, "Shifting types")["key"]
+    user_edits(sandbox.url, key, callNumber="QA76 mine")
+    bib.write_text(bib.read_text().replace("@article", "@incollection").replace("journal", "booktitle"))
+    proc, report = cli.sync(bib)
+    assert proc.returncode == 0, proc.stderr
+    data = get_item(sandbox.url, key)["data"]
+    assert (data["itemType"], data["bookTitle"], data["callNumber"]) == ("bookSection", "Annals of Types", "QA76 mine")

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from zotsync import extra
+from zotsync import extra, schema
 from zotsync.match import LibraryIndex
 from zotsync.state import Managed
 from zotsync.works import Work
@@ -190,19 +190,40 @@ def decide_existing(work: Work, key: str, how: str, snap: Snapshot, note: str = 
 
 def _three_way(entry: PlanEntry, pristine: dict[str, Any], current: dict[str, Any]) -> None:
     desired = entry.desired
-    if desired.get("itemType") != pristine.get("itemType") and current.get("itemType") == pristine.get("itemType"):
-        entry.changes.update({name: "" for name in current if name not in SKIP_FIELDS and name != "extra"})
-        entry.changes.update({k: v for k, v in desired.items() if k not in {"tags", "relations", "collections"}})
+    current_type = current.get("itemType", "")
+    if desired.get("itemType") != pristine.get("itemType") and current_type == pristine.get("itemType"):
+        _type_change(entry, pristine, current)
         return
     names = (set(desired) | set(pristine)) - SKIP_FIELDS | {"creators"}
     for name in sorted(names):
+        if name != "creators" and schema.is_valid_type(current_type) and not schema.has_field(current_type, name):
+            continue  # the user gave the item another type: fields it lacks are not ours to send
         src, pri, cur = desired.get(name, _empty(name)), pristine.get(name, _empty(name)), current.get(name, _empty(name))
         if src == pri or cur == src or src in ("", []):
             continue  # a value the source no longer gives is left in place, never cleared
         if cur == pri:
-            entry.changes[name] = src
+            entry.changes[name] = schema.fit_creators(current_type, src) if name == "creators" else src
         else:
             entry.conflicts.append(name)
+
+
+def _type_change(entry: PlanEntry, pristine: dict[str, Any], current: dict[str, Any]) -> None:
+    """The source now says another item type: change it, clear only what the new type cannot hold."""
+    new_type = entry.desired["itemType"]
+    entry.changes["itemType"] = new_type
+    for name, value in current.items():
+        if name not in SKIP_FIELDS and value and not schema.has_field(new_type, name):
+            entry.changes[name] = ""
+    for name, value in entry.desired.items():
+        if name in SKIP_FIELDS or not value:
+            continue
+        cur = current.get(name, "") if schema.has_field(current.get("itemType", ""), name) else ""
+        if not cur or cur == pristine.get(name, ""):
+            entry.changes[name] = value
+    if current.get("creators") != schema.fit_creators(new_type, current.get("creators", [])):
+        same = current.get("creators") == pristine.get("creators")
+        entry.changes["creators"] = entry.desired.get("creators", []) if same else \
+            schema.fit_creators(new_type, current.get("creators", []))
 
 
 def _fill_empty(entry: PlanEntry, current: dict[str, Any]) -> None:
