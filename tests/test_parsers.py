@@ -296,3 +296,12 @@ def test_s2_full_page_skips_interface_text_and_reads_the_paper_header():
     assert names(paper)[:2] == [("Sarah", "Longtin"), ("Michael", "Sauvé")] and paper["extra"] == "et al."
     assert paper["abstractNote"].startswith("Patient participation is promoted")
     assert [r["title"] for r in refs][0] == "A Ladder of Citizen Participation" and len(refs) == 3
+
+
+def test_dspace7_page_with_labels_on_their_own_lines():
+    item = one("iris/dspace7_simple_page.txt")
+    assert item["title"] == "Urban heat islands and mortality in Mediterranean cities"
+    assert names(item) == [("Ana", "Martínez López"), ("Giovanni", "Rossi"), ("Pieter", "van den Berg")]
+    assert (item["publicationTitle"], item["volume"], item["DOI"], item["date"]) == \
+        ("Environmental Research", "214", "10.1016/j.envres.2022.113912", "2022-11-03")
+    assert [t["tag"] for t in item["tags"]] == ["urban heat island", "mortality", "climate adaptation"]

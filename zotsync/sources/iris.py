@@ -77,6 +77,9 @@ for _key, _words in {
     for _word in _words.split("|"):
         LABELS[_word] = _key
 
+# Labels that DSpace 7 / DSpace-CRIS pages show alone on a line, the value below them.
+BARE_LABELS = {label for label in LABELS if label[0].isalpha() and label not in {"in", "data", "anno", "tipo"}}
+
 DC_FIELDS = {
     "title": "title", "contributor.author": "authors", "contributor.editor": "editors",
     "contributor.advisor": "supervisors", "date.issued": "date", "description.abstract": "abstract",
@@ -142,27 +145,49 @@ def read_page(text: str) -> Page:
     page.url = handle
     raw_lines = [squash(INTERFACE_KEY.sub(" ", line)) for line in text.splitlines()]
     pending: str | None = None
+    taken = 0  # values taken for the pending label
     for line in raw_lines:
         if END_MARKERS.match(line) and page.lines:
             break
         if not line or NOISE_LINE.match(line):
             continue
-        if pending:
-            page.add(pending, line)
-            pending = None
-            continue
         label = _labelled(page, line)
-        pending = label or None
+        if label is None and pending and (taken == 0 or _continues(pending, line)):
+            _add_value(page, pending, line, taken)
+            taken += 1
+            continue
+        pending, taken = label or None, 0
         if label is None and not _dc_line(page, line) and not _is_label_only(page, line):
             page.lines.append(line)
     return page
 
 
+def _continues(key: str, line: str) -> bool:
+    """Whether another line under a label still belongs to it (one author, keyword, paragraph per line)."""
+    if key in {"authors", "editors", "supervisors"}:
+        return _looks_like_authors(line)
+    if key == "keywords":
+        return len(line) <= 80 and not line.endswith(".")
+    if key == "settore":
+        return bool(SETTORE.match(line))
+    return key == "abstract" and _is_abstract(line)
+
+
+def _add_value(page: Page, key: str, line: str, taken: int) -> None:
+    """A value on the lines under its label: one per line for lists, paragraphs joined for an abstract."""
+    if key == "abstract" and taken:
+        page.labelled[key][-1] += "\n\n" + line
+    else:
+        page.add(key, line)
+
+
 def _labelled(page: Page, line: str) -> str | None:
-    """Record a ``Label: value`` line: "" when done, the label key when its value is on the next line,
-    None when the line is no label."""
+    """Record a ``Label: value`` line: "" when done, the label key when its value is on the next
+    line(s) (``Label:`` or a bare ``Label`` line, as DSpace 7 pages show them), None when no label."""
     match = re.match(r"^([^:：\t]{2,40}?)\s*[:：\t]\s*(.*)$", line)
     bare = line.rstrip(":：").strip().lower()
+    if bare in BARE_LABELS:
+        return LABELS[bare]
     if match and match.group(1).strip().lower() in LABELS:
         key = LABELS[match.group(1).strip().lower()]
         if match.group(2).strip():
