@@ -21,13 +21,15 @@ def _title(entry: PlanEntry) -> str:
 def dry_run_table(entries: list[PlanEntry]) -> str:
     rows = [("ACTION", "TYPE", "TITLE", "FIELDS")]
     for e in entries:
+        if e.action == "unchanged" and not e.conflicts:
+            continue  # counted below, not listed: a quiet library gives a short plan
         action = DRY_WORDS[e.action] + ("+conflict" if e.conflicts else "")
         fields = "all" if e.action == "create" else ", ".join(sorted(e.changes)) or "-"
         if e.conflicts:
             fields += f" (kept yours: {', '.join(e.conflicts)})"
         rows.append((action, e.work.item.get("itemType", ""), _title(e)[:60], fields))
     widths = [max(len(r[i]) for r in rows) for i in range(3)]
-    lines = [f"{r[0]:<{widths[0]}}  {r[1]:<{widths[1]}}  {r[2]:<{widths[2]}}  {r[3]}" for r in rows]
+    lines = [f"{r[0]:<{widths[0]}}  {r[1]:<{widths[1]}}  {r[2]:<{widths[2]}}  {r[3]}" for r in rows] if len(rows) > 1 else []
     counts = {k: sum(1 for e in entries if e.action == k) for k in DRY_WORDS}
     if not counts["create"] and not counts["update"]:
         lines.append("Everything up-to-date.")
