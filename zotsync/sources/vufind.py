@@ -278,6 +278,8 @@ def parse_source_line(text: str) -> dict[str, str]:
 
     >>> parse_source_line("BMJ Quality & Safety, 2016, 25(7), pp. 509-517")["pages"]
     '509-517'
+    >>> parse_source_line("Zeitschrift für Ethnologie, 2019, 144(2), S. 45-67")["pages"]
+    '45-67'
     >>> sorted(parse_source_line("Nature. 2020 Jan;577(7789):e1234").items())
     [('date', '2020-01'), ('issue', '7789'), ('pages', 'e1234'), ('publicationTitle', 'Nature'), ('volume', '577')]
     """
@@ -295,7 +297,8 @@ def parse_source_line(text: str) -> dict[str, str]:
         out["volume"] = vol.group(1) or vol.group(3)
         if vol.group(2):
             out["issue"] = vol.group(2)
-    pages = re.search(r"(?:pp?\.\s*|:\s*|art(?:icle)?\.?\s*(?:no\.?)?\s*)([eA-Z]?\d+(?:\s*[-–]\s*[eA-Z]?\d+)?)", rest, re.I)
+    pages = re.search(r"(?:pp?\.\s*|S\.\s*|Seiten?\s+|p[áa]gs?\.\s*|:\s*|art(?:icle)?\.?\s*(?:no\.?)?\s*)"
+                      r"([eA-Z]?\d+(?:\s*[-–]\s*[eA-Z]?\d+)?)", rest, re.I)
     if pages:
         out["pages"] = re.sub(r"\s*[-–]\s*", "-", pages.group(1))
     return out
