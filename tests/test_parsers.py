@@ -305,3 +305,9 @@ def test_dspace7_page_with_labels_on_their_own_lines():
     assert (item["publicationTitle"], item["volume"], item["DOI"], item["date"]) == \
         ("Environmental Research", "214", "10.1016/j.envres.2022.113912", "2022-11-03")
     assert [t["tag"] for t in item["tags"]] == ["urban heat island", "mortality", "climate adaptation"]
+
+
+def test_s2_tldr_becomes_a_note_not_the_abstract():
+    (paper, *_refs) = parse_paths([str(FIXTURES / "s2/full_page.txt")]).parsed
+    assert paper.notes == ["[TLDR] A concept analysis of patient participation that identifies its attributes and consequences."]
+    assert "concept analysis of patient participation that" not in paper.item["abstractNote"]

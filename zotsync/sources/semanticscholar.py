@@ -53,7 +53,7 @@ class SemanticScholarParser:
             raise ParseError("no paper title found on the Semantic Scholar page", origin)
         match = PAPER_ID.search(text)
         paper_id = common.identity("s2", paper, match.group(1) if match else "")
-        out = [Parsed(source=paper_id, item=paper, origin=origin)]
+        out = [Parsed(source=paper_id, item=paper, origin=origin, notes=_tldr(lines[:first_ref]))]
         for number, line in _reference_lines(lines[first_ref:]):
             ref = parse_reference(line)
             if ref is not None:
@@ -77,10 +77,19 @@ def _paper(lines: list[str]) -> dict[str, Any]:
             item["extra"] = "et al."
     for line in text_lines:
         _meta(item, line)
-    body = [line for line in rest if len(line) > 80 and not META_LINE.match(line)]
+    summary = {lines[i + 1] for i, line in enumerate(lines[:-1]) if line.upper() == "TLDR"}
+    body = [line for line in rest if len(line) > 80 and not META_LINE.match(line) and line not in summary]
     if body:
         item["abstractNote"] = max(body, key=len)
     return item
+
+
+def _tldr(lines: list[str]) -> list[str]:
+    """S2's one-sentence summary, kept as a child note "[TLDR] …" as Zotero's translator does."""
+    for i, line in enumerate(lines[:-1]):
+        if line.upper() == "TLDR" and lines[i + 1] and not UI_LINE.match(lines[i + 1]):
+            return [f"[TLDR] {lines[i + 1]}"]
+    return []
 
 
 def _meta(item: dict[str, Any], line: str) -> None:
