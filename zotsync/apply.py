@@ -10,6 +10,7 @@ Every batch's outcome is committed to the state as soon as it lands.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -86,10 +87,11 @@ class Applier:
         elif bump:
             self.contiguous = False
 
-    def _write(self, entries: list[PlanEntry]) -> WriteResult:
-        result = self.client.write_items([e.payload for e in entries])
+    def _write(self, payloads: list[dict[str, Any]], items: int) -> WriteResult:
+        """One POST; the library version is followed and ``items`` plan entries count as done."""
+        result = self.client.write_items(payloads)
         self._advance(result)
-        self.progress(len(entries))
+        self.progress(items)
         return result
 
     # ---- creates ---------------------------------------------------------------
@@ -100,9 +102,7 @@ class Applier:
                 self.state.set_managed(entry.key, "pending", None, entry.desired)
             self.state.commit()
             payloads = [p for entry in batch for p in [entry.payload, *entry.children]]
-            result = self.client.write_items(payloads)
-            self._advance(result)
-            self.progress(len(batch))
+            result = self._write(payloads, len(batch))
             self.state.mirror_put(o for o in result.successful.values() if o["data"].get("parentItem"))
             landed_before: list[PlanEntry] = []
             for i, entry in _parents(batch):
@@ -131,7 +131,7 @@ class Applier:
         stale: list[PlanEntry] = []
         for start in range(0, len(entries), BATCH):
             batch = entries[start:start + BATCH]
-            result = self._write(batch)
+            result = self._write([e.payload for e in batch], len(batch))
             for i, entry in enumerate(batch):
                 if i in result.successful:
                     self._landed(result.successful[i], entry, "updated")
@@ -197,6 +197,4 @@ def _already_exists(failure: dict[str, Any]) -> bool:
 
 
 def _message(failure: dict[str, Any]) -> str:
-    import html
-
     return f"{failure.get('code')}: {html.unescape(str(failure.get('message', '')))}"

@@ -253,7 +253,7 @@ def logout(api_url: str) -> None:
 @handle_errors
 def status(library: str | None, state_dir: str | None, api_url: str | None, config_path: str | None) -> None:
     """Show the library, last sync, items tracked and failures pending (no network)."""
-    cfg = resolve(config_path, library, api_url, state_dir, ("-",), None, None)
+    cfg = resolve(config_path, library, api_url, state_dir, (), None, None, need_sources=False)
     spec = LibrarySpec("user", 1) if cfg.library == "sandbox" else LibrarySpec.parse(cfg.library)
     path = state_path(cfg, spec, cfg.library == "sandbox")
     if not path.exists():

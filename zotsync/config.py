@@ -65,7 +65,7 @@ def sources_from(raw: dict[str, Any], origin: str) -> list[Source]:
 
 
 def resolve(config_path: str | None, library: str | None, api_url: str | None, state_dir: str | None,
-            paths: tuple[str, ...], collection: str | None, kind: str | None) -> Config:
+            paths: tuple[str, ...], collection: str | None, kind: str | None, need_sources: bool = True) -> Config:
     raw = load_config(Path(config_path) if config_path else None, explicit=bool(config_path))
     origin = config_path or str(default_config_path())
     cfg = Config()
@@ -77,6 +77,6 @@ def resolve(config_path: str | None, library: str | None, api_url: str | None, s
     cfg.sources = [Source(list(paths), None, [], kind)] if paths else sources_from(raw, origin)
     if not cfg.library:
         raise ConfigError("no library: pass --library user:ID|group:ID|sandbox or set 'library' in the config file")
-    if not cfg.sources:
+    if need_sources and not cfg.sources:
         raise ConfigError(f"nothing to sync: pass PATHS or list [[sources]] in {origin}")
     return cfg

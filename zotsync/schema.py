@@ -27,6 +27,7 @@ STRUCTURAL = frozenset(
 )
 IDENTIFIER_LABELS = {"DOI": "DOI", "ISBN": "ISBN", "ISSN": "ISSN", "PMID": "PMID",
                      "PMCID": "PMCID", "citationKey": "Citation Key", "url": "URL"}
+FIELD_OF_LABEL = {label: field for field, label in IDENTIFIER_LABELS.items()}
 
 
 @dataclass(frozen=True)
@@ -214,7 +215,7 @@ def _clean_identifiers(out: dict[str, Any], moved: list[tuple[str, str]]) -> Non
             else:
                 del out[field]
     for i, (label, value) in enumerate(moved):
-        field = {v: k for k, v in IDENTIFIER_LABELS.items()}.get(label, "")
+        field = FIELD_OF_LABEL.get(label, "")
         if field in cleaners:
             cleaned = cleaners[field](value)
             moved[i] = (label, cleaned or "")

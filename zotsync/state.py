@@ -8,6 +8,7 @@ Each batch's outcome is committed as soon as it lands.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import sqlite3
@@ -45,8 +46,6 @@ def now() -> str:
 
 
 def content_hash(data: dict[str, Any]) -> str:
-    import hashlib
-
     return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:16]
 
 

@@ -62,6 +62,8 @@ class RetryTransport(httpx2.BaseTransport):
         self.writes = 0
         self.waited = 0.0
         self._pause_until = 0.0
+        self._backoff = wait_exponential_jitter(initial=self.policy.initial, max=self.policy.max_wait,
+                                                jitter=self.policy.initial)
 
     def handle_request(self, request: httpx2.Request) -> httpx2.Response:
         # zotsync's writes all carry client-made keys and versions, which make a retry safe.
@@ -115,8 +117,7 @@ class RetryTransport(httpx2.BaseTransport):
         asked = exc.retry_after if isinstance(exc, Transient) else None
         if asked is not None:
             return min(asked, self.policy.max_wait)
-        backoff = wait_exponential_jitter(initial=self.policy.initial, max=self.policy.max_wait, jitter=self.policy.initial)
-        return float(backoff(state))
+        return float(self._backoff(state))
 
     def _sleep(self, seconds: float) -> None:
         self.waited += seconds

@@ -77,19 +77,25 @@ def _paper(lines: list[str]) -> dict[str, Any]:
             item["extra"] = "et al."
     for line in text_lines:
         _meta(item, line)
-    summary = {lines[i + 1] for i, line in enumerate(lines[:-1]) if line.upper() == "TLDR"}
-    body = [line for line in rest if len(line) > 80 and not META_LINE.match(line) and line not in summary]
+    summary = _tldr_sentence(lines)
+    body = [line for line in rest if len(line) > 80 and not META_LINE.match(line) and line != summary]
     if body:
         item["abstractNote"] = max(body, key=len)
     return item
 
 
-def _tldr(lines: list[str]) -> list[str]:
-    """S2's one-sentence summary, kept as a child note "[TLDR] …" as Zotero's translator does."""
+def _tldr_sentence(lines: list[str]) -> str:
+    """S2's one-sentence summary: the line under the "TLDR" heading ("" when the page has none)."""
     for i, line in enumerate(lines[:-1]):
         if line.upper() == "TLDR" and lines[i + 1] and not UI_LINE.match(lines[i + 1]):
-            return [f"[TLDR] {lines[i + 1]}"]
-    return []
+            return lines[i + 1]
+    return ""
+
+
+def _tldr(lines: list[str]) -> list[str]:
+    """The summary as a child note "[TLDR] …", as Zotero's translator keeps it."""
+    sentence = _tldr_sentence(lines)
+    return [f"[TLDR] {sentence}"] if sentence else []
 
 
 def _meta(item: dict[str, Any], line: str) -> None:

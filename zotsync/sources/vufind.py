@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from zotsync import ids, names
+from zotsync import dates, ids, names
 from zotsync.errors import ParseError
 from zotsync.model import Parsed
 from zotsync.sources import common
@@ -283,15 +283,13 @@ def parse_source_line(text: str) -> dict[str, str]:
     >>> sorted(parse_source_line("Nature. 2020 Jan;577(7789):e1234").items())
     [('date', '2020-01'), ('issue', '7789'), ('pages', 'e1234'), ('publicationTitle', 'Nature'), ('volume', '577')]
     """
-    from zotsync.dates import to_iso
-
     out: dict[str, str] = {}
     head = re.split(r"[.,;]\s*(?=(?:vol\.?\s*)?\d)|\s+(?=\d{4}\b)", text, maxsplit=1)
     out["publicationTitle"] = head[0].strip(" .,;")
     rest = head[1] if len(head) > 1 else ""
     date = re.search(r"\b(\d{4}(?:\s+[A-Z][a-z]{2,8})?(?:\s+\d{1,2})?)\b", rest)
     if date:
-        out["date"] = to_iso(date.group(1))
+        out["date"] = dates.to_iso(date.group(1))
     vol = re.search(r"(?:vol\.?\s*)?\b(\d{1,4})\s*\(([^)]+)\)|vol\.?\s*(\d+)", rest, re.I)
     if vol:
         out["volume"] = vol.group(1) or vol.group(3)
