@@ -204,8 +204,9 @@ if mode == "bibtexparser":
     n = len(bibtexparser.loads(text, BibTexParser(common_strings=True, ignore_nonstandard_types=False)).entries)
 else:
     from zotsync import schema
+    from zotsync.sources.base import Document
     from zotsync.sources.bibtex import BibtexParser
-    n = len([schema.fit(p.item) for p in BibtexParser().parse(text, path)])
+    n = len([schema.fit(p.item) for p in BibtexParser().parse(text, Document(path))])
 cpu = time.process_time() - started
 print(n, cpu, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
 '''

@@ -12,6 +12,7 @@ from tests.conftest import FIXTURES
 from zotsync.documents import decode, parse_paths
 from zotsync.errors import ParseError
 from zotsync.sources import registry
+from zotsync.sources.base import Document
 
 SAMPLES = {
     "iris": FIXTURES / "iris/unito_article_en.txt",
@@ -28,7 +29,7 @@ KINDS = sorted(registry())
 def attempt(kind: str, text: str) -> list:
     """Parse; a ParseError is a fine answer, any other exception is a bug."""
     try:
-        return registry()[kind].parse(text, f"doc.{kind}")
+        return registry()[kind].parse(text, Document(f"doc.{kind}"))
     except ParseError as exc:
         assert exc.message and exc.origin == f"doc.{kind}"
         return []
@@ -82,7 +83,7 @@ def test_adversarial_shapes_do_not_hang(kind):
 
 def test_thousands_of_authors_are_all_kept():
     authors = " and ".join(f"Author{i}, A." for i in range(3000))
-    (parsed,) = registry()["bibtex"].parse(f"@article{{big, author = {{{authors}}}, title = {{Big}}}}", "big.bib")
+    (parsed,) = registry()["bibtex"].parse(f"@article{{big, author = {{{authors}}}, title = {{Big}}}}", Document("big.bib"))
     assert len(parsed.item["creators"]) == 3000
 
 

@@ -9,6 +9,7 @@ from zotsync import schema
 from zotsync.documents import parse_paths
 from zotsync.errors import ParseError
 from zotsync.sources import detect, parse_text
+from zotsync.sources.base import Document
 from zotsync.sources.bibtex import parse_names
 from zotsync.sources.citation import parse_citation
 from zotsync.sources.semanticscholar import parse_reference
@@ -247,7 +248,7 @@ def test_every_fixture_item_is_valid_for_the_schema():
 
 def test_forced_unknown_format_is_a_clear_error():
     with pytest.raises(ParseError, match="unknown format"):
-        parse_text("x", "f.txt", "marc")
+        parse_text("x", Document("f.txt"), "marc")
 
 
 def test_bibtex_crossref_and_string_macros_are_resolved():

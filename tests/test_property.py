@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 from zotsync import schema
 from zotsync.errors import ParseError
 from zotsync.sources import registry
+from zotsync.sources.base import Document
 from zotsync.sources.bibtex import parse_names
 
 printable = st.text(st.characters(blacklist_categories=("Cs",)), max_size=400)
@@ -29,7 +30,7 @@ def fragments() -> st.SearchStrategy[str]:
 def test_every_parser_either_parses_validly_or_says_why(text, kind):
     parser = registry()[kind]
     try:
-        found = parser.parse(text, "fuzz.txt")
+        found = parser.parse(text, Document("fuzz.txt"))
     except ParseError as exc:
         assert exc.message
         return

@@ -14,6 +14,7 @@ from zotsync import schema
 from zotsync.errors import ParseError
 from zotsync.model import Parsed
 from zotsync.sources import parse_text
+from zotsync.sources.base import Document
 
 MAX_BYTES = 200 * 1024 * 1024
 SKIP_DIRS = {".git", ".hg", ".svn", "__pycache__", ".zotsync"}
@@ -27,7 +28,8 @@ class ParseResult:
     files: int = 0
 
 
-def iter_files(paths: list[str]) -> Iterator[Path]:
+def iter_files(paths: list[str]) -> Iterator[tuple[Path, str]]:
+    """Each file under ``paths`` with its scope: its path relative to the folder named (or its name)."""
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
@@ -35,9 +37,10 @@ def iter_files(paths: list[str]) -> Iterator[Path]:
                 dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("."))
                 for name in sorted(files):
                     if not name.startswith("."):
-                        yield Path(root) / name
+                        file = Path(root) / name
+                        yield file, file.relative_to(path).as_posix()
         else:
-            yield path
+            yield path, path.name
 
 
 def decode(data: bytes, origin: str) -> tuple[str, str]:
@@ -72,21 +75,22 @@ def read_document(path: Path) -> tuple[str, str]:
 def parse_paths(paths: list[str], kind: str | None = None) -> ParseResult:
     """Parse every document under ``paths``; bad documents become errors, the rest items."""
     result = ParseResult()
-    for path in iter_files(paths):
+    for path, scope in iter_files(paths):
         result.files += 1
+        doc = Document(str(path), scope)
         try:
             text, warning = read_document(path)
             if warning:
                 result.warnings.append(warning)
-            found = parse_text(text, str(path), kind)
+            found = parse_text(text, doc, kind)
         except ParseError as exc:
-            result.errors.append(exc)
+            result.errors += [*doc.problems, exc]
             continue
         except RecursionError:
-            result.errors.append(ParseError("document nests too deeply to parse", str(path)))
+            result.errors += [*doc.problems, doc.error("document nests too deeply to parse")]
             continue
+        result.errors.extend(doc.problems)
         for parsed in found:
-            result.errors.extend(parsed.problems)
             parsed.item = schema.fit(parsed.item)
             result.parsed.append(parsed)
     return result

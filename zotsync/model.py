@@ -21,4 +21,3 @@ class Parsed:
     origin: str
     cited_by: str | None = None
     notes: list[str] = field(default_factory=list)
-    problems: list[Any] = field(default_factory=list)  # ParseErrors elsewhere in the same document

@@ -5,9 +5,8 @@ from __future__ import annotations
 from functools import cache
 from importlib.metadata import entry_points
 
-from zotsync.errors import ParseError
 from zotsync.model import Parsed
-from zotsync.sources.base import Parser
+from zotsync.sources.base import Document, Parser
 
 BUILTIN = {
     "iris": "zotsync.sources.iris:IrisTextParser",
@@ -47,14 +46,14 @@ def detect(text: str, filename: str) -> Parser | None:
     return registry()[name] if score > 0 else None
 
 
-def parse_text(text: str, origin: str, kind: str | None = None) -> list[Parsed]:
+def parse_text(text: str, doc: Document, kind: str | None = None) -> list[Parsed]:
     """Parse one document's text with the parser ``kind`` or the one detection picks."""
     if kind:
         parser = registry().get(kind)
         if parser is None:
-            raise ParseError(f"unknown format {kind!r} (known: {', '.join(kinds())})", origin)
+            raise doc.error(f"unknown format {kind!r} (known: {', '.join(kinds())})")
     else:
-        parser = detect(text, origin)
+        parser = detect(text, doc.origin)
         if parser is None:
-            raise ParseError("unrecognised document kind (use --format to force one)", origin)
-    return parser.parse(text, origin)
+            raise doc.error("unrecognised document kind (use --format to force one)")
+    return parser.parse(text, doc)

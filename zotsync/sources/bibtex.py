@@ -18,7 +18,7 @@ from zotsync import dates, latex, names, schema
 from zotsync.errors import ParseError
 from zotsync.model import Parsed
 from zotsync.sources import common
-from zotsync.sources.base import suffix
+from zotsync.sources.base import Document, suffix
 
 TYPES = {
     "article": "journalArticle", "book": "book", "inbook": "bookSection", "incollection": "bookSection",
@@ -59,23 +59,24 @@ class BibtexParser:
             return 0.95 if suffix(filename) in {"bib", "bibtex", "biblatex"} or entries > 1 else 0.86
         return 0.3 if suffix(filename) in {"bib", "bibtex"} else 0.0
 
-    def parse(self, text: str, origin: str) -> list[Parsed]:
+    def parse(self, text: str, doc: Document) -> list[Parsed]:
         found = _entry_lines(text)
-        entries = _load(text, origin)
+        entries = _load(text, doc.origin)
         parsed_keys = {e.get("ID") for e in entries}
-        problems = [ParseError(f"entry {key!r} could not be parsed (check its braces and commas)", origin, line)
+        problems = [doc.error(f"entry {key!r} could not be parsed (check its braces and commas)", line)
                     for key, line in found.items() if key not in parsed_keys]
         out: list[Parsed] = []
         for entry in entries:
             try:
-                out.append(_to_parsed(entry, origin, found.get(entry.get("ID", ""))))
+                out.append(_to_parsed(entry, doc, found.get(entry.get("ID", ""))))
             except (ValueError, KeyError, TypeError) as exc:
-                problems.append(ParseError(f"entry {entry.get('ID')!r}: {exc}", origin, found.get(entry.get("ID", ""))))
+                problems.append(doc.error(f"entry {entry.get('ID')!r}: {exc}", found.get(entry.get("ID", ""))))
         if problems and not out:
             raise problems[0]
         if not out:
-            raise ParseError("no BibTeX entries found", origin)
-        out[0].problems.extend(problems)
+            raise ParseError("no BibTeX entries found", doc.origin)
+        for problem in problems:
+            doc.report(problem)
         return out
 
 
@@ -99,13 +100,12 @@ def _load(text: str, origin: str) -> list[dict[str, str]]:
         raise ParseError(f"not readable as BibTeX ({type(exc).__name__}: {exc})", origin) from exc
 
 
-def _to_parsed(entry: dict[str, str], origin: str, line: int | None) -> Parsed:
+def _to_parsed(entry: dict[str, str], doc: Document, line: int | None) -> Parsed:
     item = entry_to_item(entry)
     key = entry.get("ID", "")
-    stem = origin.replace("\\", "/").rsplit("/", 1)[-1]
     notes = [latex.to_text(entry["note"])] if entry.get("note") and not _identifier_note(entry["note"]) else []
-    return Parsed(source=f"bibtex:{stem}#{key}" if key else common.identity("bibtex", item),
-                  item=item, origin=f"{origin}:{line}" if line else origin, notes=notes)
+    return Parsed(source=common.identity("bibtex", item, doc, local=key), item=item,
+                  origin=f"{doc.origin}:{line}" if line else doc.origin, notes=notes)
 
 
 def entry_to_item(entry: dict[str, str]) -> dict[str, Any]:

@@ -6,6 +6,7 @@ import hashlib
 from typing import Any
 
 from zotsync import dates, ids
+from zotsync.sources.base import Document
 from zotsync.text import normalise_title
 
 
@@ -18,10 +19,19 @@ def work_key(item: dict[str, Any]) -> str:
     return hashlib.sha1(basis.encode("utf-8")).hexdigest()[:16]
 
 
-def identity(kind: str, item: dict[str, Any], preferred: str = "") -> str:
-    """Source identity: the source's own id when it has one, else DOI, else a work key."""
-    if preferred:
-        return f"{kind}:{preferred}"
+def identity(kind: str, item: dict[str, Any], doc: Document, native: str = "", local: str = "") -> str:
+    """The one builder of source identities.
+
+    ``native`` is an id the source gives that is unique everywhere (a VuFind record id, a
+    Semantic Scholar paper id): ``kind:native``. ``local`` is unique only within its
+    document (a citation key, a CSL id): it is scoped by the document's path relative to
+    its source root, so ``a/refs.bib`` and ``b/refs.bib`` with the same key stay apart.
+    Without either: the handle, else the DOI, else a work key.
+    """
+    if native:
+        return f"{kind}:{native}"
+    if local:
+        return f"{kind}:{doc.scope}#{local}"
     handle = ids.find_handle(item.get("url", ""))
     if handle:
         return "handle:" + handle.split("hdl.handle.net/", 1)[1]

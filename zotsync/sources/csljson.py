@@ -9,7 +9,7 @@ from zotsync import schema
 from zotsync.errors import ParseError
 from zotsync.model import Parsed
 from zotsync.sources import common
-from zotsync.sources.base import suffix
+from zotsync.sources.base import Document, suffix
 
 CREATOR_FROM_CSL = {"author": "author", "container-author": "bookAuthor", "editor": "editor",
                     "collection-editor": "seriesEditor", "translator": "translator", "contributor": "contributor",
@@ -29,20 +29,20 @@ class CslJsonParser:
             return 0.9
         return 0.3 if suffix(filename) in {"json", "csl"} and head.startswith(("[", "{")) else 0.0
 
-    def parse(self, text: str, origin: str) -> list[Parsed]:
+    def parse(self, text: str, doc: Document) -> list[Parsed]:
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
-            raise ParseError(f"invalid JSON: {exc.msg}", origin, exc.lineno) from exc
+            raise ParseError(f"invalid JSON: {exc.msg}", doc.origin, exc.lineno) from exc
         records = data if isinstance(data, list) else data.get("items", [data]) if isinstance(data, dict) else []
         out = []
         for record in records:
             if isinstance(record, dict) and record:
                 item = csl_to_item(record)
-                cid = str(record.get("id", "")) or common.work_key(item)
-                out.append(Parsed(source=f"csl:{cid}", item=item, origin=origin))
+                cid = str(record.get("id", ""))
+                out.append(Parsed(source=common.identity("csl", item, doc, local=cid), item=item, origin=doc.origin))
         if not out:
-            raise ParseError("no CSL-JSON items found", origin)
+            raise ParseError("no CSL-JSON items found", doc.origin)
         return out
 
 

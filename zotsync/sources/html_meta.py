@@ -18,7 +18,7 @@ from zotsync import ids, names
 from zotsync.errors import ParseError
 from zotsync.model import Parsed
 from zotsync.sources import common
-from zotsync.sources.base import suffix
+from zotsync.sources.base import Document, suffix
 from zotsync.sources.repository_types import type_from_label
 from zotsync.text import repair_caps, squash
 
@@ -52,13 +52,13 @@ class HtmlMetaParser:
             return 0.97
         return 0.2 if suffix(filename) in {"html", "htm", "xhtml"} else 0.0
 
-    def parse(self, text: str, origin: str) -> list[Parsed]:
+    def parse(self, text: str, doc: Document) -> list[Parsed]:
         soup = BeautifulSoup(text, "html.parser")
         meta = _meta(soup)
         if not meta.get("citation_title") and not meta.get("dc.title"):
-            return _as_text(soup, origin)
+            return _as_text(soup, doc)
         item = meta_to_item(meta)
-        return [Parsed(source=common.identity("html", item), item=item, origin=origin)]
+        return [Parsed(source=common.identity("html", item, doc), item=item, origin=doc.origin)]
 
 
 def _meta(soup: BeautifulSoup) -> dict[str, list[str]]:
@@ -131,13 +131,13 @@ def _creators(meta: dict[str, list[str]]) -> list[dict[str, str]]:
     return out
 
 
-def _as_text(soup: BeautifulSoup, origin: str) -> list[Parsed]:
+def _as_text(soup: BeautifulSoup, doc: Document) -> list[Parsed]:
     from zotsync.sources import detect
 
     for tag in soup(["script", "style", "noscript", "head", "nav", "footer"]):
         tag.decompose()
     text = (soup.body or soup).get_text("\n")
-    parser = detect(text, origin + ".txt")
+    parser = detect(text, doc.origin + ".txt")
     if parser is None or parser.name == "html":
-        raise ParseError("HTML page without citation_* or DC.* metadata, and no known layout in its text", origin)
-    return parser.parse(text, origin)
+        raise ParseError("HTML page without citation_* or DC.* metadata, and no known layout in its text", doc.origin)
+    return parser.parse(text, doc)

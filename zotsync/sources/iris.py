@@ -19,6 +19,7 @@ from zotsync import ids, names
 from zotsync.errors import ParseError
 from zotsync.model import Parsed
 from zotsync.sources import common
+from zotsync.sources.base import Document
 from zotsync.sources.citation import Citation, looks_like_citation, parse_citation
 from zotsync.sources.repository_types import looks_like_type_label, type_from_label
 from zotsync.text import normalise_title, repair_caps, squash
@@ -130,12 +131,12 @@ class IrisTextParser:
             score += 0.3
         return min(score, 0.85)  # the fallback for text pages: dedicated formats outrank it
 
-    def parse(self, text: str, origin: str) -> list[Parsed]:
+    def parse(self, text: str, doc: Document) -> list[Parsed]:
         page = read_page(text)
         item = build_item(page)
         if not item.get("title"):
-            raise ParseError("no title found on the repository page", origin)
-        return [Parsed(source=common.identity("iris", item), item=item, origin=origin)]
+            raise ParseError("no title found on the repository page", doc.origin)
+        return [Parsed(source=common.identity("iris", item, doc), item=item, origin=doc.origin)]
 
 
 def read_page(text: str) -> Page:

@@ -11,7 +11,7 @@ from zotsync import dates, names, schema
 from zotsync.errors import ParseError
 from zotsync.model import Parsed
 from zotsync.sources import common
-from zotsync.sources.base import suffix
+from zotsync.sources.base import Document, suffix
 
 ALL_TAGS = [f"{a}{b}" for a in "ABCDEFGHIJKLMNOPQRSTUVWXYZ" for b in "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"]
 TYPES = {
@@ -48,17 +48,17 @@ class RisParser:
             return 0.95
         return 0.3 if suffix(filename) == "ris" else 0.0
 
-    def parse(self, text: str, origin: str) -> list[Parsed]:
+    def parse(self, text: str, doc: Document) -> list[Parsed]:
         text = TAG_SPACING.sub(r"\1  - ", text)  # some exporters write "TY - JOUR"
         try:
             records = rispy.loads(text, mapping={t: t for t in ALL_TAGS}, list_tags=ALL_TAGS)
         except Exception as exc:  # rispy raises its own and builtin errors on malformed files
-            raise ParseError(f"not readable as RIS ({exc})", origin) from exc
+            raise ParseError(f"not readable as RIS ({exc})", doc.origin) from exc
         items = [record_to_item(r) for r in records]
-        out = [Parsed(source=f"ris:{origin.replace(chr(92), '/').rsplit('/', 1)[-1]}#{common.work_key(i)}",
-                      item=i, origin=origin) for i in items if len(i) > 3]
+        out = [Parsed(source=common.identity("ris", i, doc, local=common.work_key(i)), item=i, origin=doc.origin)
+               for i in items if len(i) > 3]
         if not out:
-            raise ParseError("no RIS records found", origin)
+            raise ParseError("no RIS records found", doc.origin)
         return out
 
 

@@ -16,6 +16,7 @@ from zotsync import dates, names
 from zotsync.errors import ParseError
 from zotsync.model import Parsed
 from zotsync.sources import common
+from zotsync.sources.base import Document
 from zotsync.text import repair_caps, squash, strip_trailing_period
 
 REF_START = re.compile(r"^\[(\d{1,4})\][\s\u00a0]+(.*)$")
@@ -45,20 +46,20 @@ class SemanticScholarParser:
             score += 0.4
         return min(score, 0.95)
 
-    def parse(self, text: str, origin: str) -> list[Parsed]:
+    def parse(self, text: str, doc: Document) -> list[Parsed]:
         lines = [squash(line) for line in text.splitlines()]
         first_ref = next((i for i, line in enumerate(lines) if REF_START.match(line)), len(lines))
         paper = _paper(lines[:first_ref])
         if not paper.get("title"):
-            raise ParseError("no paper title found on the Semantic Scholar page", origin)
+            raise ParseError("no paper title found on the Semantic Scholar page", doc.origin)
         match = PAPER_ID.search(text)
-        paper_id = common.identity("s2", paper, match.group(1) if match else "")
-        out = [Parsed(source=paper_id, item=paper, origin=origin, notes=_tldr(lines[:first_ref]))]
+        paper_id = common.identity("s2", paper, doc, native=match.group(1) if match else "")
+        out = [Parsed(source=paper_id, item=paper, origin=doc.origin, notes=_tldr(lines[:first_ref]))]
         for number, line in _reference_lines(lines[first_ref:]):
             ref = parse_reference(line)
             if ref is not None:
                 out.append(Parsed(source=f"{paper_id}#ref:{common.work_key(ref)}", item=ref,
-                                  origin=f"{origin}:[{number}]", cited_by=paper_id))
+                                  origin=f"{doc.origin}:[{number}]", cited_by=paper_id))
         return out
 
 

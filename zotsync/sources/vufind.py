@@ -17,6 +17,7 @@ from zotsync import dates, ids, names
 from zotsync.errors import ParseError
 from zotsync.model import Parsed
 from zotsync.sources import common
+from zotsync.sources.base import Document
 from zotsync.text import squash
 
 SOLR_FIELDS = frozenset(
@@ -81,13 +82,13 @@ class VufindParser:
             score -= 0.3
         return max(min(score, 0.95), 0.0)
 
-    def parse(self, text: str, origin: str) -> list[Parsed]:
+    def parse(self, text: str, doc: Document) -> list[Parsed]:
         solr, page = split_record(text)
         item = build_item(solr, page)
         if len(item) <= 3 and not item.get("creators"):
-            raise ParseError("VuFind record without a title, authors or identifiers", origin)
+            raise ParseError("VuFind record without a title, authors or identifiers", doc.origin)
         record_id = (solr.get("id") or [""])[0]
-        return [Parsed(source=common.identity("vufind", item, record_id), item=item, origin=origin)]
+        return [Parsed(source=common.identity("vufind", item, doc, native=record_id), item=item, origin=doc.origin)]
 
 
 def split_record(text: str) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
