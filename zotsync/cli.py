@@ -156,7 +156,7 @@ def _finish(result: RunResult, dry_run: bool, quiet: bool, json_path: str | None
         report.write_report(json_path, data)
     trouble = report.trouble_lines(result)
     if dry_run:
-        click.echo(report.dry_run_table(result.entries))
+        click.echo(report.dry_run_table(result.plan))
         for line in trouble:
             click.echo(line, err=True)
         return 2 if result.parsed.errors and not result.parsed.parsed else 0

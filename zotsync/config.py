@@ -11,7 +11,6 @@ from typing import Any
 
 import platformdirs
 
-from zotsync.engine import Source
 from zotsync.errors import ConfigError
 from zotsync.library.client import DEFAULT_API_URL
 
@@ -24,6 +23,16 @@ def default_config_path() -> Path:
 
 def default_state_dir() -> Path:
     return Path(platformdirs.user_data_dir(APP))
+
+
+@dataclass
+class Source:
+    """One configured source: paths, and what to do with its items."""
+
+    paths: list[str]
+    collection: str | None = None
+    tags: list[str] = field(default_factory=list)
+    kind: str | None = None
 
 
 @dataclass

@@ -13,12 +13,14 @@ import json
 import os
 import sqlite3
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 from zotsync.errors import StateError
+from zotsync.model import Managed, Status
+
+__all__ = ["Managed", "State", "StateError", "Status", "content_hash", "now"]
 
 SCHEMA_VERSION = 1
 SCHEMA = """
@@ -31,14 +33,6 @@ CREATE TABLE IF NOT EXISTS failures (source TEXT PRIMARY KEY, message TEXT, at T
 CREATE TABLE IF NOT EXISTS collections (name TEXT PRIMARY KEY, key TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS deleted_keys (key TEXT PRIMARY KEY);
 """
-
-
-@dataclass
-class Managed:
-    key: str
-    status: str  # pending | synced | deleted
-    version: int | None
-    pristine: dict[str, Any]
 
 
 def now() -> str:
@@ -129,15 +123,15 @@ class State:
 
     def managed(self) -> dict[str, Managed]:
         rows = self._exec("SELECT key, status, version, pristine FROM managed").fetchall()
-        return {k: Managed(k, s, v, json.loads(p or "{}")) for k, s, v, p in rows}
+        return {k: Managed(k, Status(s), v, json.loads(p or "{}")) for k, s, v, p in rows}
 
     def link_sources(self, sources: Iterable[str], key: str) -> None:
         for source in sources:
             self._exec("INSERT OR REPLACE INTO sources VALUES (?, ?)", (source, key))
 
-    def set_managed(self, key: str, status: str, version: int | None, pristine: dict[str, Any]) -> None:
+    def set_managed(self, key: str, status: Status, version: int | None, pristine: dict[str, Any]) -> None:
         self._exec("INSERT OR REPLACE INTO managed VALUES (?, ?, ?, ?, ?, ?)",
-                   (key, status, version, json.dumps(pristine, ensure_ascii=False), content_hash(pristine), now()))
+                   (key, str(status), version, json.dumps(pristine, ensure_ascii=False), content_hash(pristine), now()))
 
     def forget(self, key: str) -> None:
         self._exec("DELETE FROM managed WHERE key = ?", (key,))
