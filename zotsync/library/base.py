@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 BATCH = 50  # the most objects one write may carry
+DEFAULT_API_URL = "https://api.zotero.org"
 
 
 @dataclass

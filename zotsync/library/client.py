@@ -18,13 +18,12 @@ from pyzotero import errors as pz_errors
 from pyzotero.zotero import Zotero
 
 from zotsync.errors import AuthError, ConfigError, ZotsyncError
-from zotsync.library.base import BATCH, WriteResult
+from zotsync.library.base import BATCH, DEFAULT_API_URL, WriteResult
 from zotsync.library.transport import RetryPolicy, RetryTransport
 
 __all__ = ["BATCH", "DEFAULT_API_URL", "LibraryChanged", "LibrarySpec", "WriteResult", "ZoteroClient"]
 
 PAGE = 100
-DEFAULT_API_URL = "https://api.zotero.org"
 
 
 @dataclass(frozen=True)
