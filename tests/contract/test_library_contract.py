@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import API_KEY, USER_ID
-from tests.test_client_cassettes import REPLAY_KEY, recorder
+from tests.contract.test_client_cassettes import REPLAY_KEY, recorder
 from zotsync.library.base import BATCH, Library
 from zotsync.library.client import LibrarySpec, ZoteroClient
 from zotsync.library.memory import MemoryLibrary
