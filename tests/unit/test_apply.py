@@ -1,0 +1,77 @@
+"""Apply over the in-memory library: collections from the plan first, the plan left as it was, and a
+412 on an update re-planned through the function the engine hands in."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+from zotsync.apply import Applier
+from zotsync.keys import key_deriver
+from zotsync.library.memory import MemoryLibrary
+from zotsync.library.mirror import known_collections, refresh_mirror, snapshot
+from zotsync.match import LibraryIndex, assign_keys
+from zotsync.model import Action, CollectionEntry, PlanEntry, Result, Work
+from zotsync.plan import plan, replan
+from zotsync.state import State
+
+URI = "http://zotero.org/users/1"
+
+
+def work(source: str = "src:1", collections: tuple[str, ...] = (), **fields: str) -> Work:
+    item = {"itemType": "journalArticle", "title": f"A study of {source}", "date": "2020", "tags": [],
+            "creators": [{"creatorType": "author", "firstName": "A", "lastName": "Author"}], **fields}
+    return Work([source], item, ["doc"], collections=list(collections))
+
+
+def planned(works: list[Work], library: MemoryLibrary, state: State):
+    refresh_mirror(library, state)
+    snap = snapshot(state, URI, known_collections(library, state, {n for w in works for n in w.collections}))
+    derive = key_deriver(URI)
+    return plan(assign_keys(works, snap, LibraryIndex.from_mirror(snap.mirror), derive), snap, derive)
+
+
+def test_the_plan_lists_the_collections_to_create_and_files_items_in_them() -> None:
+    library, state = MemoryLibrary(), State(Path(":memory:"))
+    the_plan = planned([work(collections=("Shelf",)), work("src:2")], library, state)
+    (shelf,) = the_plan.collections
+    assert shelf == CollectionEntry("Shelf", shelf.key, Action.CREATE)
+    assert the_plan.entries[0].desired["collections"] == [shelf.key]
+    assert "collections" not in the_plan.entries[1].desired
+    assert library.lib.collections == {}  # planning wrote nothing
+
+
+def test_apply_creates_the_collections_first_and_leaves_the_plan_as_it_was() -> None:
+    library, state = MemoryLibrary(), State(Path(":memory:"))
+    the_plan = planned([work(collections=("Shelf",), volume="3")], library, state)
+    before = copy.deepcopy(the_plan)
+    applied = Applier(library, state, replan).run(the_plan)
+    assert [o.action for o in applied.outcomes] == [Result.CREATED]
+    key = the_plan.collections[0].key
+    assert library.lib.collections[key].data["name"] == "Shelf"
+    assert library.lib.items[the_plan.entries[0].key].data["collections"] == [key]
+    assert the_plan == before
+    assert state.collection_key("Shelf") == key
+    assert state.library_version == library.lib.version  # followed through the collection's creation too
+    again = planned([work(collections=("Shelf",), volume="3")], library, state)
+    assert again.collections == [CollectionEntry("Shelf", key, Action.UNCHANGED)] and again.writes == 0
+
+
+def test_an_update_the_user_raced_is_replanned_with_the_handed_function_and_keeps_their_edit() -> None:
+    library, state = MemoryLibrary(), State(Path(":memory:"))
+    Applier(library, state, replan).run(planned([work(volume="3")], library, state))
+    the_plan = planned([work(volume="4")], library, state)
+    (entry,) = the_plan.entries
+    assert entry.action == Action.UPDATE and entry.changes == {"volume": "4"}
+    library.user_edit(entry.key, {"pages": "10-20"})  # the user edits while the run is planning
+    calls: list[PlanEntry] = []
+
+    def counting(e: PlanEntry, current: dict) -> PlanEntry:
+        calls.append(e)
+        return replan(e, current)
+
+    applied = Applier(library, state, counting).run(the_plan)
+    assert len(calls) == 1 and [o.action for o in applied.outcomes] == [Result.UPDATED]
+    data = library.lib.items[entry.key].data
+    assert (data["volume"], data["pages"]) == ("4", "10-20")
+    assert entry.version < library.lib.items[entry.key].version and the_plan.entries[0] is entry
