@@ -26,15 +26,16 @@ class Answer:
     headers: dict[str, str] = field(default_factory=dict)
 
 
-def _key(path_and_query: str) -> tuple[str, tuple[tuple[str, str], ...]]:
+def _key(path_and_query: str, ignored: frozenset[str] = frozenset()) -> tuple[str, tuple[tuple[str, str], ...]]:
     parts = urlsplit(path_and_query)
-    return parts.path, tuple(sorted(parse_qsl(parts.query, keep_blank_values=True)))
+    return parts.path, tuple(sorted(p for p in parse_qsl(parts.query, keep_blank_values=True) if p[0] not in ignored))
 
 
 class LiveServer:
     def __init__(self) -> None:
         self.routes: dict[tuple[str, tuple[tuple[str, str], ...]], list[Answer]] = {}
         self.served: Counter[str] = Counter()
+        self.ignored: frozenset[str] = frozenset()  # query parameters a recorded request may differ in
         self.bodies_sent = 0
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
@@ -43,8 +44,9 @@ class LiveServer:
         """Answers for one path and query, used in turn; the last one repeats."""
         self.routes[_key(path_and_query)] = list(answers)
 
-    def load_cassette(self, path: Path) -> None:
-        """Every interaction of a vcrpy cassette, by path and query."""
+    def load_cassette(self, path: Path, ignoring: frozenset[str] = frozenset()) -> None:
+        """Every interaction of a vcrpy cassette, by path and query (less the ``ignoring`` parameters)."""
+        self.ignored = ignoring
         for interaction in yaml.safe_load(path.read_text())["interactions"]:
             response = interaction["response"]
             body = response["body"]["string"]
@@ -54,7 +56,7 @@ class LiveServer:
             if "gzip" in encoding and raw[:2] == b"\x1f\x8b":
                 raw = gzip.decompress(raw)
             split = urlsplit(interaction["request"]["uri"])
-            answers = self.routes.setdefault(_key(f"{split.path}?{split.query}"), [])
+            answers = self.routes.setdefault(_key(f"{split.path}?{split.query}", ignoring), [])
             answers.append(Answer(raw, response["status"]["code"]))
 
     def start(self) -> str:
@@ -66,7 +68,7 @@ class LiveServer:
         self.httpd.server_close()
 
     def _answer(self, path: str, etag_asked: str | None) -> Answer:
-        answers = self.routes.get(_key(path))
+        answers = self.routes.get(_key(path, self.ignored))
         if not answers:
             return Answer(b"not recorded", 404)
         answer = answers.pop(0) if len(answers) > 1 else answers[0]

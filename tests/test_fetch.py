@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, SHARED, needs_shared
 from tests.live_server import Answer, LiveServer
 from zotsync.fetch.http import Fetcher, FetchError, NotCached, Pace
 from zotsync.fetch.oai import harvest
@@ -176,3 +176,46 @@ def test_a_server_that_stays_unavailable_is_named(live, tmp_path):
     result = fetch_all([DoiTarget("10.1/x")], fetcher(tmp_path), Log(), Services(doi=live.url))
     (error,) = result.errors
     assert "10.1/x" in str(error) and "retry budget" in str(error)
+
+
+# ---- replayed from what the real services answered (../shared/http), when it is there ----
+
+HTTP = SHARED / "http"
+
+
+@needs_shared(HTTP / "oai" / "oaipmh-scythe__list_records.yaml")
+def test_a_real_harvest_across_resumption_tokens(live, tmp_path):
+    live.load_cassette(HTTP / "oai" / "oaipmh-scythe__list_records.yaml")
+    log = Log()
+    target = OaiTarget(f"{live.url}/oai2d")
+    pages = harvest(target, fetcher(tmp_path), log)
+    assert len(pages) >= 2 and all("<record" in p.text for p in pages)
+    assert log[target.harvest_key]  # reached the end: recorded
+
+
+@needs_shared(HTTP / "oai" / "oaipmh-scythe__list_records.yaml")
+def test_a_real_no_records_match_is_an_empty_complete_harvest(live, tmp_path):
+    live.load_cassette(HTTP / "oai" / "oaipmh-scythe__list_records.yaml")
+    log = Log()
+    target = OaiTarget(f"{live.url}/oai2d", since="2030-01-01")
+    assert harvest(target, fetcher(tmp_path), log) == []
+    assert log[target.harvest_key]
+
+
+@needs_shared(HTTP / "s2" / "semanticscholar__test_get_paper_references.yaml")
+def test_real_reference_pages_are_followed_by_next(live, tmp_path):
+    live.load_cassette(HTTP / "s2" / "semanticscholar__test_get_paper_references.yaml", frozenset({"fields", "limit"}))
+    live.add("/graph/v1/paper/10.2139/ssrn.2250500", Answer(json.dumps({"paperId": "x" * 40, "title": "T"}).encode()))
+    result = fetch_all([S2Target("10.2139/ssrn.2250500")], fetcher(tmp_path), Log(),
+                       Services(semanticscholar=f"{live.url}/graph/v1"))
+    assert not result.errors
+    references = json.loads(result.documents[0].text)["references"]
+    assert len(references) > 50 and live.served["/graph/v1/paper/10.2139/ssrn.2250500/references"] == 2
+
+
+@needs_shared(HTTP / "doi" / "habanero__test_content_negotiation_raises_an_http_error_with_bad_requests.yaml")
+def test_a_real_doi_404_is_named(live, tmp_path):
+    live.load_cassette(HTTP / "doi" / "habanero__test_content_negotiation_raises_an_http_error_with_bad_requests.yaml")
+    result = fetch_all([DoiTarget("10.1126/foo")], fetcher(tmp_path), Log(), Services(doi=live.url))
+    (error,) = result.errors
+    assert "10.1126/foo" in str(error) and "404" in str(error)
