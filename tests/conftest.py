@@ -28,6 +28,10 @@ settings.register_profile("dev", max_examples=25, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "slow: over the sandbox through HTTP; still runs by default (deselect: -m 'not slow')")
+
+
 def needs_shared(path: Path) -> Any:
     return pytest.mark.skipif(not path.exists(), reason=f"{path} not available (run beside ../shared)")
 

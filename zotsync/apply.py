@@ -1,63 +1,62 @@
-"""Apply: the only stage that writes. Runs a plan through the client in batches of 50.
+"""Apply: the only stage that writes. Runs a plan through a Library in batches of 50.
 
 Creates carry client-made keys with ``version: 0``, recorded in the state as
 *pending* before the POST, so a retry or a rerun can never duplicate: a
 per-object 412 on such a create means an earlier attempt landed, and the item
 is fetched and recorded. Updates carry the item's version; a 412 means the user
 edited the item during the run: it is fetched again, re-planned and retried.
-Every batch's outcome is committed to the state as soon as it lands.
+Every batch's outcome is committed to the state as soon as it lands. The plan's new
+collections are created first. Apply never changes the plan; it is handed the re-plan
+function (``replan(entry, current) -> entry``) rather than importing the plan stage.
 """
 
 from __future__ import annotations
 
 import html
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
-from zotsync.library.client import BATCH, WriteResult, ZoteroClient
-from zotsync.plan import PlanEntry, Snapshot, decide_existing
+from zotsync.library.base import BATCH, Library, WriteResult
+from zotsync.model import Action, Applied, Outcome, Plan, PlanEntry, Result, Status
 from zotsync.state import State
 
 MAX_REPLANS = 2
-
-
-@dataclass
-class Outcome:
-    entry: PlanEntry
-    action: str  # created | updated | unchanged | conflict | skipped | failed
-    error: str = ""
-
-
-@dataclass
-class Applied:
-    outcomes: list[Outcome] = field(default_factory=list)
-    library_version: int | None = None
+Replan = Callable[[PlanEntry, dict[str, Any]], PlanEntry]
 
 
 class Applier:
-    def __init__(self, client: ZoteroClient, state: State, snap: Snapshot,
+    def __init__(self, library: Library, state: State, replan: Replan,
                  progress: Callable[[int], None] = lambda n: None) -> None:
-        self.client, self.state, self.snap, self.progress = client, state, snap, progress
+        self.library, self.state, self.replan, self.progress = library, state, replan, progress
         self.expected = state.library_version
         self.contiguous = True
         self.result = Applied()
 
-    def run(self, entries: list[PlanEntry]) -> Applied:
-        for entry in entries:
-            if entry.action in {"unchanged", "skip_deleted"}:
+    def run(self, plan: Plan) -> Applied:
+        self._collections(plan)
+        for entry in plan.entries:
+            if entry.action in {Action.UNCHANGED, Action.SKIP_DELETED}:
                 self._record_quiet(entry)
         self.state.commit()
-        self._creates([e for e in entries if e.action == "create"])
-        self._updates([e for e in entries if e.action == "update"], MAX_REPLANS)
+        self._creates([e for e in plan.entries if e.action == Action.CREATE])
+        self._updates([e for e in plan.entries if e.action == Action.UPDATE], MAX_REPLANS)
         if self.contiguous:
             self.state.library_version = self.expected
             self.result.library_version = self.expected
         self.state.commit()
         return self.result
 
+    def _collections(self, plan: Plan) -> None:
+        """Create the collections the plan files items in, before any item names them."""
+        for collection in plan.collections:
+            if collection.action == Action.CREATE:
+                self.library.create_collection(collection.key, collection.name)
+                self._follow(self.library.last_version, 1)
+            self.state.set_collection(collection.name, collection.key)
+        self.state.commit()
+
     # ---- bookkeeping ---------------------------------------------------------
-    def _outcome(self, entry: PlanEntry, action: str, error: str = "") -> None:
+    def _outcome(self, entry: PlanEntry, action: Result, error: str = "") -> None:
         self.result.outcomes.append(Outcome(entry, action, error))
         if error:
             for source in entry.work.sources:
@@ -67,30 +66,30 @@ class Applier:
 
     def _record_quiet(self, entry: PlanEntry) -> None:
         self.state.link_sources(entry.work.sources, entry.key)
-        if entry.action == "skip_deleted":
-            self.state.set_managed(entry.key, "deleted", entry.version, entry.desired)
-            self._outcome(entry, "skipped")
+        if entry.action == Action.SKIP_DELETED:
+            self.state.set_managed(entry.key, Status.DELETED, entry.version, entry.desired)
+            self._outcome(entry, Result.SKIPPED)
         else:
-            self.state.set_managed(entry.key, "synced", entry.version, entry.desired)
-            self._outcome(entry, "conflict" if entry.conflicts else "unchanged")
+            self.state.set_managed(entry.key, Status.SYNCED, entry.version, entry.desired)
+            self._outcome(entry, Result.CONFLICT if entry.conflicts else Result.UNCHANGED)
 
-    def _landed(self, obj: dict[str, Any], entry: PlanEntry, action: str) -> None:
-        self.state.set_managed(entry.key, "synced", int(obj["version"]), entry.desired)
+    def _landed(self, obj: dict[str, Any], entry: PlanEntry, action: Result) -> None:
+        self.state.set_managed(entry.key, Status.SYNCED, int(obj["version"]), entry.desired)
         self.state.mirror_put([obj])
-        self.snap.mirror[entry.key] = {"version": int(obj["version"]), "data": obj["data"]}
-        self._outcome(entry, "conflict" if entry.conflicts and action == "updated" and not entry.changes else action)
+        quiet = entry.conflicts and action == Result.UPDATED and not entry.changes
+        self._outcome(entry, Result.CONFLICT if quiet else action)
 
-    def _advance(self, result: WriteResult) -> None:
-        bump = len(result.successful) + (1 if result.unchanged else 0)
-        if result.library_version is not None and result.library_version == self.expected + bump:
-            self.expected = result.library_version
+    def _follow(self, version: int | None, bump: int) -> None:
+        """Follow the library version while each write moves it by exactly what we wrote."""
+        if version is not None and version == self.expected + bump:
+            self.expected = version
         elif bump:
             self.contiguous = False
 
     def _write(self, payloads: list[dict[str, Any]], items: int) -> WriteResult:
         """One POST; the library version is followed and ``items`` plan entries count as done."""
-        result = self.client.write_items(payloads)
-        self._advance(result)
+        result = self.library.write(payloads)
+        self._follow(result.library_version, len(result.successful) + (1 if result.unchanged else 0))
         self.progress(items)
         return result
 
@@ -99,19 +98,19 @@ class Applier:
         for batch in _pack(entries):
             for entry in batch:
                 self.state.link_sources(entry.work.sources, entry.key)
-                self.state.set_managed(entry.key, "pending", None, entry.desired)
+                self.state.set_managed(entry.key, Status.PENDING, None, entry.desired)
             self.state.commit()
-            payloads = [p for entry in batch for p in [entry.payload, *entry.children]]
+            payloads = [p for entry in batch for p in [entry.payload, *_children(entry)]]
             result = self._write(payloads, len(batch))
             self.state.mirror_put(o for o in result.successful.values() if o["data"].get("parentItem"))
             landed_before: list[PlanEntry] = []
             for i, entry in _parents(batch):
                 if i in result.successful:
-                    self._landed(result.successful[i], entry, "created")
+                    self._landed(result.successful[i], entry, Result.CREATED)
                 elif i in result.failed and _already_exists(result.failed[i]):
                     landed_before.append(entry)
                 elif i in result.failed:
-                    self._outcome(entry, "failed", _message(result.failed[i]))
+                    self._outcome(entry, Result.FAILED, _message(result.failed[i]))
             self._recover(landed_before)
             self.state.commit()
 
@@ -119,12 +118,12 @@ class Applier:
         """Creates whose earlier attempt landed (response lost): fetch and record them."""
         if not entries:
             return
-        found = {o["key"]: o for o in self.client.items_by_key([e.key for e in entries])}
+        found = {o["key"]: o for o in self.library.items_by_key([e.key for e in entries])}
         for entry in entries:
             if entry.key in found:
-                self._landed(found[entry.key], entry, "created")
+                self._landed(found[entry.key], entry, Result.CREATED)
             else:
-                self._outcome(entry, "failed", "the server reports the key as taken but does not return the item")
+                self._outcome(entry, Result.FAILED, "the server reports the key as taken but does not return the item")
 
     # ---- updates -----------------------------------------------------------------
     def _updates(self, entries: list[PlanEntry], replans: int) -> None:
@@ -134,34 +133,34 @@ class Applier:
             result = self._write([e.payload for e in batch], len(batch))
             for i, entry in enumerate(batch):
                 if i in result.successful:
-                    self._landed(result.successful[i], entry, "updated")
+                    self._landed(result.successful[i], entry, Result.UPDATED)
                 elif i in result.unchanged:
-                    self.state.set_managed(entry.key, "synced", entry.version, entry.desired)
-                    self._outcome(entry, "unchanged")
+                    self.state.set_managed(entry.key, Status.SYNCED, entry.version, entry.desired)
+                    self._outcome(entry, Result.UNCHANGED)
                 elif i in result.failed and result.failed[i].get("code") == 412 and replans > 0:
                     stale.append(entry)
                 elif i in result.failed and result.failed[i].get("code") == 404:
-                    self.state.set_managed(entry.key, "deleted", entry.version, entry.desired)
-                    self._outcome(entry, "skipped")
+                    self.state.set_managed(entry.key, Status.DELETED, entry.version, entry.desired)
+                    self._outcome(entry, Result.SKIPPED)
                 elif i in result.failed:
-                    self._outcome(entry, "failed", _message(result.failed[i]))
+                    self._outcome(entry, Result.FAILED, _message(result.failed[i]))
             self.state.commit()
         if stale:
             self._updates(self._replan(stale), replans - 1)
 
     def _replan(self, entries: list[PlanEntry]) -> list[PlanEntry]:
         """Items edited in Zotero during the run: fetch them and plan them again."""
-        fresh = {o["key"]: o for o in self.client.items_by_key([e.key for e in entries])}
+        fresh = {o["key"]: o for o in self.library.items_by_key([e.key for e in entries])}
         self.state.mirror_put(fresh.values())
         again: list[PlanEntry] = []
         for entry in entries:
             if entry.key not in fresh:
-                self.state.set_managed(entry.key, "deleted", entry.version, entry.desired)
-                self._outcome(entry, "skipped")
+                self.state.set_managed(entry.key, Status.DELETED, entry.version, entry.desired)
+                self._outcome(entry, Result.SKIPPED)
                 continue
-            self.snap.mirror[entry.key] = {"version": fresh[entry.key]["version"], "data": fresh[entry.key]["data"]}
-            replanned = decide_existing(entry.work, entry.key, entry.how, self.snap, entry.note)
-            if replanned.action == "update":
+            current = {"version": int(fresh[entry.key]["version"]), "data": fresh[entry.key]["data"]}
+            replanned = self.replan(entry, current)
+            if replanned.action == Action.UPDATE:
                 again.append(replanned)
             else:
                 self._record_quiet(replanned)
@@ -173,8 +172,7 @@ def _pack(entries: list[PlanEntry]) -> list[list[PlanEntry]]:
     batches: list[list[PlanEntry]] = [[]]
     size = 0
     for entry in entries:
-        weight = 1 + len(entry.children[:BATCH - 1])
-        entry.children = entry.children[:BATCH - 1]
+        weight = 1 + len(_children(entry))
         if size + weight > BATCH:
             batches.append([])
             size = 0
@@ -188,8 +186,13 @@ def _parents(batch: list[PlanEntry]) -> list[tuple[int, PlanEntry]]:
     out, index = [], 0
     for entry in batch:
         out.append((index, entry))
-        index += 1 + len(entry.children)
+        index += 1 + len(_children(entry))
     return out
+
+
+def _children(entry: PlanEntry) -> list[dict[str, Any]]:
+    """The child notes sent with an item: as many as fit in one batch beside it."""
+    return entry.children[:BATCH - 1]
 
 
 def _already_exists(failure: dict[str, Any]) -> bool:

@@ -1,32 +1,62 @@
-"""Command line: thin click commands over the stages; one place maps errors to exit codes."""
+"""Command line: thin click commands over the stages; one place maps errors to exit codes.
+
+The options several commands share are defined once, at the top, as decorators. Heavy modules
+(the parsers, pyzotero, the keyring, the sandbox) are imported inside the commands that use
+them, so that ``zotsync --help`` stays quick.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import json
-import os
 import signal
 import sys
 from collections.abc import Callable, Iterator
 from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from zotsync import __version__, logs, report
-from zotsync.config import Config, resolve
-from zotsync.documents import ParseResult, parse_paths
-from zotsync.engine import RunResult, sync
+from zotsync import __version__, logs
+from zotsync.config import Settings, api_url_from, resolve
 from zotsync.errors import ZotsyncError
-from zotsync.library.client import DEFAULT_API_URL, LibrarySpec, ZoteroClient
-from zotsync.library.transport import RetryPolicy
-from zotsync.lock import RunLock
-from zotsync.secrets_store import delete_api_key, get_api_key, store_api_key
-from zotsync.sources import kinds
-from zotsync.state import State
+from zotsync.library.base import DEFAULT_API_URL
+
+if TYPE_CHECKING:
+    from zotsync.documents import ParseResult
+    from zotsync.library.client import LibrarySpec, ZoteroClient
+    from zotsync.model import RunResult
+    from zotsync.state import State
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+# ---------------------------------------------------------------- shared options
+
+
+class SourceKind(click.ParamType):
+    """A parser name, checked against the registry only when the option is given."""
+
+    name = "kind"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        from zotsync.sources import kinds
+
+        if value not in kinds():
+            self.fail(f"{value!r} is not one of {', '.join(kinds())}", param, ctx)
+        return str(value)
+
+
+def library_option(help_text: str = "user:ID, group:ID, or sandbox (the built-in local library).") -> Callable[[F], F]:
+    return click.option("--library", help=help_text)
+
+
+state_dir_option = click.option("--state-dir", type=click.Path(file_okay=False),
+                                help="Where state lives [env ZOTSYNC_STATE_DIR].")
+api_url_option = click.option("--api-url", help=f"Zotero API base URL [env ZOTSYNC_API_URL; default {DEFAULT_API_URL}].")
+config_option = click.option("--config", "config_path", type=click.Path(dir_okay=False), help="TOML config (for cron use).")
+format_option = click.option("--format", "kind", type=SourceKind(), help="Force one source kind (a parser name).")
 
 
 def handle_errors(func: F) -> F:
@@ -67,10 +97,12 @@ def report_parse_problems(result: ParseResult) -> None:
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array of Zotero item data.")
-@click.option("--format", "kind", type=click.Choice(kinds()), help="Force one source kind.")
+@format_option
 @handle_errors
 def parse(paths: tuple[str, ...], as_json: bool, kind: str | None) -> None:
     """Parse documents into Zotero items (no network)."""
+    from zotsync.documents import parse_paths
+
     result = parse_paths(list(paths), kind)
     report_parse_problems(result)
     if as_json:
@@ -89,30 +121,20 @@ def parse(paths: tuple[str, ...], as_json: bool, kind: str | None) -> None:
 # ---------------------------------------------------------------- sync
 
 
-def state_path(cfg: Config, spec: LibrarySpec, sandbox: bool) -> Path:
-    host = "sandbox" if sandbox else cfg.api_url.split("://", 1)[-1].split("/", 1)[0]
-    return cfg.state_dir / f"{host}-{spec.kind}-{spec.id}.sqlite"
-
-
-def retry_policy() -> RetryPolicy:
-    """Retry caps; ZOTSYNC_MAX_WAIT / ZOTSYNC_RETRY_BUDGET (seconds) tighten them, e.g. for tests."""
-    return RetryPolicy(max_wait=float(os.environ.get("ZOTSYNC_MAX_WAIT", 60)),
-                       budget=float(os.environ.get("ZOTSYNC_RETRY_BUDGET", 300)))
-
-
-def request_timeout() -> float:
-    return float(os.environ.get("ZOTSYNC_TIMEOUT", 30))
-
-
 @contextlib.contextmanager
-def connect(cfg: Config) -> Iterator[tuple[ZoteroClient, LibrarySpec, bool]]:
+def connect(cfg: Settings) -> Iterator[tuple[ZoteroClient, LibrarySpec, bool]]:
     """A client for the configured library; for ``sandbox``, a sandbox started in-process."""
-    if cfg.library == "sandbox":
+    from zotsync.library.client import LibrarySpec, ZoteroClient
+    from zotsync.library.transport import RetryPolicy
+    from zotsync.secrets_store import get_api_key
+
+    policy = RetryPolicy(max_wait=cfg.max_wait, budget=cfg.retry_budget)
+    if cfg.sandbox:
         from zotsync.sandbox.local import SANDBOX_USER_ID, start_local
 
         server, key = start_local(cfg.state_dir)
         spec = LibrarySpec("user", SANDBOX_USER_ID)
-        client = ZoteroClient(spec, key, server.url, retry_policy(), request_timeout())
+        client = ZoteroClient(spec, key, server.url, policy, cfg.timeout)
         try:
             yield client, spec, True
         finally:
@@ -120,7 +142,7 @@ def connect(cfg: Config) -> Iterator[tuple[ZoteroClient, LibrarySpec, bool]]:
             server.stop()
         return
     spec = LibrarySpec.parse(cfg.library)
-    client = ZoteroClient(spec, get_api_key(cfg.api_url), cfg.api_url, retry_policy(), request_timeout())
+    client = ZoteroClient(spec, get_api_key(cfg.api_url), cfg.api_url, policy, cfg.timeout)
     try:
         yield client, spec, False
     finally:
@@ -151,12 +173,14 @@ class TerminalProgress:
 
 
 def _finish(result: RunResult, dry_run: bool, quiet: bool, json_path: str | None) -> int:
+    from zotsync import report
+
     data = report.json_report(result, dry_run)
     if json_path:
         report.write_report(json_path, data)
     trouble = report.trouble_lines(result)
     if dry_run:
-        click.echo(report.dry_run_table(result.entries))
+        click.echo(report.dry_run_table(result.plan))
         for line in trouble:
             click.echo(line, err=True)
         return 2 if result.parsed.errors and not result.parsed.parsed else 0
@@ -175,24 +199,27 @@ def _finish(result: RunResult, dry_run: bool, quiet: bool, json_path: str | None
 
 @main.command(name="sync")
 @click.argument("paths", nargs=-1, type=click.Path())
-@click.option("--library", help="user:ID, group:ID, or sandbox (the built-in local library).")
+@library_option()
 @click.option("--dry-run", is_flag=True, help="Print the plan and stop; nothing is written.")
 @click.option("--json-report", "json_path", type=click.Path(dir_okay=False), help="Write counts and per-item outcomes.")
 @click.option("--quiet", is_flag=True, help="Print nothing when all is well (for cron).")
-@click.option("--api-url", help=f"Zotero API base URL [env ZOTSYNC_API_URL; default {DEFAULT_API_URL}].")
-@click.option("--state-dir", type=click.Path(file_okay=False), help="Where state lives [env ZOTSYNC_STATE_DIR].")
+@api_url_option
+@state_dir_option
 @click.option("--collection", help="File the items in this collection (created when missing).")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="TOML config (for cron use).")
-@click.option("--format", "kind", type=click.Choice(kinds()), help="Force one source kind.")
+@config_option
+@format_option
 @handle_errors
 def sync_command(paths: tuple[str, ...], library: str | None, dry_run: bool, json_path: str | None, quiet: bool,
                  api_url: str | None, state_dir: str | None, collection: str | None, config_path: str | None,
                  kind: str | None) -> None:
     """Bring a Zotero library in step with the documents under PATHS (or the configured sources)."""
+    from zotsync.lock import RunLock
+    from zotsync.state import State
+
     cfg = resolve(config_path, library, api_url, state_dir, paths, collection, kind)
     logs.setup(cfg.state_dir)
-    with connect(cfg) as (client, spec, sandbox):
-        path = state_path(cfg, spec, sandbox)
+    with connect(cfg) as (client, spec, _):
+        path = cfg.state_path(spec.kind, spec.id)
         with RunLock(path.with_suffix(".lock")):
             state = State(path)
             try:
@@ -202,11 +229,13 @@ def sync_command(paths: tuple[str, ...], library: str | None, dry_run: bool, jso
     sys.exit(_finish(result, dry_run, quiet, json_path))
 
 
-def _run(cfg: Config, client: ZoteroClient, spec: LibrarySpec, state: State, dry_run: bool, quiet: bool) -> RunResult:
+def _run(cfg: Settings, client: ZoteroClient, spec: LibrarySpec, state: State, dry_run: bool, quiet: bool) -> RunResult:
+    from zotsync.engine import sync
+
     logs.LOGGER.info("sync of %s started", spec)
     progress = TerminalProgress(quiet)
     try:
-        return sync(cfg.sources, client, state, spec.uri, dry_run, progress, cfg.collection)
+        return sync(list(cfg.sources), client, state, spec.uri, dry_run, progress, cfg.collection)
     finally:
         progress.close()
 
@@ -215,12 +244,16 @@ def _run(cfg: Config, client: ZoteroClient, spec: LibrarySpec, state: State, dry
 
 
 @main.command()
-@click.option("--api-url", default=lambda: os.environ.get("ZOTSYNC_API_URL", DEFAULT_API_URL), show_default=DEFAULT_API_URL)
+@api_url_option
 @click.option("--key", "key_option", help="The API key (default: ZOTERO_API_KEY, else asked for).")
 @handle_errors
-def login(api_url: str, key_option: str | None) -> None:
+def login(api_url: str | None, key_option: str | None) -> None:
     """Store a Zotero API key in the system keyring, after checking it with /keys/current."""
-    key = key_option or os.environ.get("ZOTERO_API_KEY") or click.prompt("Zotero API key", hide_input=True)
+    from zotsync.library.client import LibrarySpec, ZoteroClient
+    from zotsync.secrets_store import env_api_key, store_api_key
+
+    api_url = api_url_from(api_url)
+    key = key_option or env_api_key() or click.prompt("Zotero API key", hide_input=True)
     client = ZoteroClient(LibrarySpec("user", 0), key, api_url)
     try:
         info = client.key_info()
@@ -238,24 +271,30 @@ def login(api_url: str, key_option: str | None) -> None:
 
 
 @main.command()
-@click.option("--api-url", default=lambda: os.environ.get("ZOTSYNC_API_URL", DEFAULT_API_URL))
+@api_url_option
 @handle_errors
-def logout(api_url: str) -> None:
+def logout(api_url: str | None) -> None:
     """Remove the stored API key from the system keyring."""
-    click.echo("Key removed." if delete_api_key(api_url) else "No key was stored.")
+    from zotsync.secrets_store import delete_api_key
+
+    click.echo("Key removed." if delete_api_key(api_url_from(api_url)) else "No key was stored.")
 
 
 @main.command()
-@click.option("--library", help="user:ID, group:ID, or sandbox.")
-@click.option("--state-dir", type=click.Path(file_okay=False))
-@click.option("--api-url")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False))
+@library_option("user:ID, group:ID, or sandbox.")
+@state_dir_option
+@api_url_option
+@config_option
 @handle_errors
 def status(library: str | None, state_dir: str | None, api_url: str | None, config_path: str | None) -> None:
     """Show the library, last sync, items tracked and failures pending (no network)."""
+    from zotsync.library.client import LibrarySpec
+    from zotsync.model import Status
+    from zotsync.state import State
+
     cfg = resolve(config_path, library, api_url, state_dir, (), None, None, need_sources=False)
-    spec = LibrarySpec("user", 1) if cfg.library == "sandbox" else LibrarySpec.parse(cfg.library)
-    path = state_path(cfg, spec, cfg.library == "sandbox")
+    spec = LibrarySpec("user", 1) if cfg.sandbox else LibrarySpec.parse(cfg.library)
+    path = cfg.state_path(spec.kind, spec.id)
     if not path.exists():
         click.echo(f"library {cfg.library}: never synced (no state at {path})")
         return
@@ -266,8 +305,8 @@ def status(library: str | None, state_dir: str | None, api_url: str | None, conf
         click.echo(f"library:        {cfg.library}")
         click.echo(f"last sync:      {state.get_meta('last_sync', 'never')}")
         click.echo(f"library version {state.library_version}")
-        click.echo(f"items tracked:  {sum(1 for m in managed.values() if m.status == 'synced')}"
-                   f" ({sum(1 for m in managed.values() if m.status == 'deleted')} deleted in Zotero)")
+        click.echo(f"items tracked:  {sum(1 for m in managed.values() if m.status == Status.SYNCED)}"
+                   f" ({sum(1 for m in managed.values() if m.status == Status.DELETED)} deleted in Zotero)")
         click.echo(f"failures:       {len(failures)}")
         for source, message, at in failures:
             click.echo(f"  {at} {source}: {message}")
@@ -285,6 +324,7 @@ def status(library: str | None, state_dir: str | None, api_url: str | None, conf
 @click.option("--group-id", "group_ids", multiple=True, type=int, help="A group library the key can use.")
 @click.option("--data-dir", type=click.Path(file_okay=False), help="Keep the library here (default: in memory).")
 @click.option("--no-rate-limit", is_flag=True, help="Turn off the real server's 100-burst, 10/s limit.")
+@handle_errors
 def sandbox(port: int, user_id: int, api_key: str, group_ids: tuple[int, ...], data_dir: str | None,
             no_rate_limit: bool) -> None:
     """Serve the sandbox Zotero Web API on 127.0.0.1 until stopped."""

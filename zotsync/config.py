@@ -1,19 +1,24 @@
-"""Settings from flags > environment > config file > defaults, and the TOML config for cron use."""
+"""Settings, in one place: flags > environment > config file > defaults, read once, validated, frozen.
+
+Every ``ZOTSYNC_*`` variable is read here and nowhere else (the API key is the secrets store's).
+``resolve`` gives the frozen ``Settings`` a command runs with; the TOML config file lists the
+sources for cron use. Light imports only: ``zotsync --help`` must stay fast.
+"""
 
 from __future__ import annotations
 
 import glob
 import os
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import platformdirs
 
-from zotsync.engine import Source
 from zotsync.errors import ConfigError
-from zotsync.library.client import DEFAULT_API_URL
+from zotsync.library.base import DEFAULT_API_URL
 
 APP = "zotsync"
 
@@ -26,13 +31,70 @@ def default_state_dir() -> Path:
     return Path(platformdirs.user_data_dir(APP))
 
 
-@dataclass
-class Config:
+@dataclass(frozen=True)
+class Source:
+    """One configured source: paths, and what to do with its items."""
+
+    paths: list[str]
+    collection: str | None = None
+    tags: list[str] = field(default_factory=list)
+    kind: str | None = None
+
+
+@dataclass(frozen=True)
+class Environment:
+    """The ``ZOTSYNC_*`` variables, read once; empty strings count as unset."""
+
+    library: str = ""
+    api_url: str = ""
+    state_dir: str = ""
+    max_wait: float = 60.0  # ZOTSYNC_MAX_WAIT: cap on one wait for the server, seconds
+    retry_budget: float = 300.0  # ZOTSYNC_RETRY_BUDGET: cap on all waiting for one request
+    timeout: float = 30.0  # ZOTSYNC_TIMEOUT: per request
+
+    @classmethod
+    def read(cls, environ: Mapping[str, str] | None = None) -> Environment:
+        env = os.environ if environ is None else environ
+        return cls(env.get("ZOTSYNC_LIBRARY", ""), env.get("ZOTSYNC_API_URL", ""), env.get("ZOTSYNC_STATE_DIR", ""),
+                   _seconds(env, "ZOTSYNC_MAX_WAIT", cls.max_wait), _seconds(env, "ZOTSYNC_RETRY_BUDGET", cls.retry_budget),
+                   _seconds(env, "ZOTSYNC_TIMEOUT", cls.timeout))
+
+
+def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a number of seconds, not {raw!r}") from None
+    if not value > 0 or value == float("inf"):
+        raise ConfigError(f"{name} must be a positive number of seconds, not {raw!r}")
+    return value
+
+
+@dataclass(frozen=True)
+class Settings:
     library: str = ""
     api_url: str = DEFAULT_API_URL
     state_dir: Path = field(default_factory=default_state_dir)
-    sources: list[Source] = field(default_factory=list)
+    sources: tuple[Source, ...] = ()
     collection: str | None = None
+    max_wait: float = Environment.max_wait
+    retry_budget: float = Environment.retry_budget
+    timeout: float = Environment.timeout
+
+    @property
+    def sandbox(self) -> bool:
+        return self.library == "sandbox"
+
+    def state_path(self, library_kind: str, library_id: int) -> Path:
+        """One state database per (server, library)."""
+        host = "sandbox" if self.sandbox else self.api_url.split("://", 1)[-1].split("/", 1)[0]
+        return self.state_dir / f"{host}-{library_kind}-{library_id}.sqlite"
+
+
+Config = Settings  # the earlier name
 
 
 def load_config(path: Path | None, explicit: bool) -> dict[str, Any]:
@@ -56,27 +118,40 @@ def expand(pattern: str) -> list[str]:
 def sources_from(raw: dict[str, Any], origin: str) -> list[Source]:
     out = []
     for i, entry in enumerate(raw.get("sources", [])):
+        if not isinstance(entry, dict):
+            raise ConfigError(f"{origin}: sources[{i}] must be a table ([[sources]])")
         paths = entry.get("paths") or ([entry["path"]] if "path" in entry else [])
         if not paths:
             raise ConfigError(f"{origin}: sources[{i}] has no 'paths'")
+        if isinstance(paths, str):
+            paths = [paths]
         out.append(Source([p for pattern in paths for p in expand(str(pattern))],
-                          entry.get("collection"), list(entry.get("tags", [])), entry.get("format")))
+                          entry.get("collection"), [str(t) for t in entry.get("tags", [])], entry.get("format")))
     return out
 
 
+def api_url_from(flag: str | None, env: Environment | None = None) -> str:
+    """The API base URL for commands without a config file (login, logout)."""
+    return flag or (env or Environment.read()).api_url or DEFAULT_API_URL
+
+
 def resolve(config_path: str | None, library: str | None, api_url: str | None, state_dir: str | None,
-            paths: tuple[str, ...], collection: str | None, kind: str | None, need_sources: bool = True) -> Config:
+            paths: tuple[str, ...], collection: str | None, kind: str | None, need_sources: bool = True,
+            env: Environment | None = None) -> Settings:
+    """The settings of one command, from its flags, the environment and the config file."""
+    env = env or Environment.read()
     raw = load_config(Path(config_path) if config_path else None, explicit=bool(config_path))
     origin = config_path or str(default_config_path())
-    cfg = Config()
-    cfg.library = library or os.environ.get("ZOTSYNC_LIBRARY") or str(raw.get("library", ""))
-    cfg.api_url = api_url or os.environ.get("ZOTSYNC_API_URL") or str(raw.get("api_url", DEFAULT_API_URL))
-    chosen_dir = state_dir or os.environ.get("ZOTSYNC_STATE_DIR") or raw.get("state_dir")
-    cfg.state_dir = Path(os.path.expanduser(str(chosen_dir))) if chosen_dir else default_state_dir()
-    cfg.collection = collection
-    cfg.sources = [Source(list(paths), None, [], kind)] if paths else sources_from(raw, origin)
-    if not cfg.library:
+    chosen_library = library or env.library or str(raw.get("library", ""))
+    chosen_dir = state_dir or env.state_dir or raw.get("state_dir")
+    settings = Settings(
+        library=chosen_library,
+        api_url=api_url or env.api_url or str(raw.get("api_url", DEFAULT_API_URL)),
+        state_dir=Path(os.path.expanduser(str(chosen_dir))) if chosen_dir else default_state_dir(),
+        sources=(Source(list(paths), None, [], kind),) if paths else tuple(sources_from(raw, origin)),
+        collection=collection, max_wait=env.max_wait, retry_budget=env.retry_budget, timeout=env.timeout)
+    if not settings.library:
         raise ConfigError("no library: pass --library user:ID|group:ID|sandbox or set 'library' in the config file")
-    if need_sources and not cfg.sources:
+    if need_sources and not settings.sources:
         raise ConfigError(f"nothing to sync: pass PATHS or list [[sources]] in {origin}")
-    return cfg
+    return settings

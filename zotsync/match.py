@@ -1,4 +1,8 @@
-"""Matching: is this work already in the library? Pure functions over item data.
+"""Match: is this work already in the library, and under which key? Pure functions over item data.
+
+The one place that ties works to items: ``same_work`` (used by group to merge records),
+``LibraryIndex`` (the mirror, indexed), ``locate`` (state, then zotsync marker, then the
+library) and ``assign_keys`` (one key per work; two works resolving to one item become one).
 
 Strong identifiers first (DOI, PMID, PMCID, handle URL, ISBN for whole books),
 then normalised title + year + first-author surname, fuzzily. Two different
@@ -10,12 +14,13 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
 from typing import Any
 
 from zotsync import dates, extra, ids
+from zotsync.model import How, Matched, Snapshot, Work
 from zotsync.text import normalise_title
 
 TITLE_THRESHOLD = 0.92
@@ -106,16 +111,24 @@ def conflicting_ids(a: dict[str, Any], b: dict[str, Any]) -> bool:
 class LibraryIndex:
     """Lookup of library items by identifier, zotsync marker and title."""
 
-    def __init__(self, items: dict[str, dict[str, Any]]) -> None:
-        self.items = items
+    def __init__(self) -> None:
+        self.items: dict[str, dict[str, Any]] = {}
         self.by_id: dict[str, list[str]] = defaultdict(list)
         self.by_marker: dict[str, str] = {}
         self.by_word: dict[str, list[str]] = defaultdict(list)
         self.work_keys: dict[str, WorkKey] = {}
-        for key, obj in items.items():
-            self.add(key, obj["data"])
+
+    @classmethod
+    def from_mirror(cls, mirror: Mapping[str, dict[str, Any]]) -> LibraryIndex:
+        """The index of a library mirror (key -> {"version", "data"})."""
+        index = cls()
+        for key, obj in mirror.items():
+            index.add(key, obj["data"])
+        return index
 
     def add(self, key: str, data: dict[str, Any]) -> None:
+        """Index one item under ``key`` (notes, attachments and child items are not works)."""
+        self.items[key] = {"data": data}
         if data.get("itemType") in {"note", "attachment", "annotation"} or data.get("parentItem"):
             return
         for ident in identifiers(data):
@@ -141,3 +154,43 @@ class LibraryIndex:
             if same_key(wanted, self.work_keys[key]) and not conflicting_ids(item, self.items[key]["data"]):
                 return key
         return None
+
+
+@dataclass(frozen=True)
+class Match:
+    key: str | None
+    how: How
+
+
+def locate(work: Work, snap: Snapshot, index: LibraryIndex) -> Match:
+    """The key ``work`` already has: from the state, a zotsync marker, or a matching library item."""
+    for source in work.sources:
+        if source in snap.sources:
+            return Match(snap.sources[source], How.STATE)
+    key = index.by_markers(work.sources)
+    if key:
+        return Match(key, How.MARKER)
+    key = index.find(work.item)
+    return Match(key, How.MATCH) if key else Match(None, How.NEW)
+
+
+def assign_keys(works: list[Work], snap: Snapshot, index: LibraryIndex,
+                new_key: Callable[[str], str]) -> list[Matched]:
+    """One key per work (``new_key(label)`` for new ones); works that resolve to one item are joined."""
+    out: list[Matched] = []
+    taken: dict[str, int] = {}
+    for work in works:
+        found = locate(work, snap, index)
+        key, how = (found.key, found.how) if found.key else (new_key(work.label), How.NEW)
+        if key in taken:  # two works resolved to one library item: one item it is
+            first = out[taken[key]]
+            out[taken[key]] = replace(first, work=_joined(first.work, work))
+            continue
+        taken[key] = len(out)
+        out.append(Matched(work, key, how))
+    return out
+
+
+def _joined(work: Work, other: Work) -> Work:
+    return replace(work, sources=work.sources + [s for s in other.sources if s not in work.sources],
+                   cited_by=work.cited_by + [c for c in other.cited_by if c not in work.cited_by])

@@ -1,71 +1,48 @@
 """Plan: a pure function of what the sources say, what was last pushed, and what the library holds.
 
-Per work it decides: create; update only the fields whose source value changed
-since the pristine copy; unchanged (never re-sent); keep the user's value where
-the user changed the same field (a conflict, reported); leave alone an item the
-user deleted or trashed; follow an item the user merged to its survivor.
-Items zotsync finds but did not create are only filled in where empty.
+``plan(matched, snapshot, new_key)`` decides per work: create; update only the fields whose
+source value changed since the pristine copy; unchanged (never re-sent); keep the user's value
+where the user changed the same field (a conflict, reported); leave alone an item the user
+deleted or trashed; follow an item the user merged to its survivor. Items zotsync finds but did
+not create are only filled in where empty. It also lists the collections items are filed in,
+and which of them must be created. ``replan(entry, current)`` decides one entry again against a
+fresh copy of its item (apply calls it after a 412). No I/O; the inputs are never changed.
 """
 
 from __future__ import annotations
 
 import html
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import replace
 from typing import Any
 
 from zotsync import extra, schema
-from zotsync.match import LibraryIndex
-from zotsync.state import Managed
-from zotsync.works import Work
+from zotsync.model import Action, CollectionEntry, How, Matched, Plan, PlanEntry, Snapshot, Status, Work
 
 SKIP_FIELDS = {"key", "version", "dateAdded", "dateModified", "deleted", "creators", "tags", "relations",
                "collections", "parentItem", "itemType"}
 
 
-@dataclass
-class PlanEntry:
-    action: str  # create | update | unchanged | skip_deleted
-    work: Work
-    key: str
-    version: int
-    desired: dict[str, Any]
-    changes: dict[str, Any] = field(default_factory=dict)
-    conflicts: list[str] = field(default_factory=list)
-    how: str = "state"  # state | marker | match | merged | new
-    note: str = ""
-    children: list[dict[str, Any]] = field(default_factory=list)  # child notes created with the item
-
-    @property
-    def payload(self) -> dict[str, Any]:
-        if self.action == "create":
-            return {**self.desired, "key": self.key, "version": 0}
-        return {**self.changes, "key": self.key, "version": self.version}
-
-
-@dataclass
-class Snapshot:
-    """Everything the plan reads: state and the mirrored library."""
-
-    sources: dict[str, str]
-    managed: dict[str, Managed]
-    mirror: dict[str, dict[str, Any]]
-    library_uri: str
-    collection: str | None = None
-    deleted: set[str] = field(default_factory=set)  # keys the library reports as permanently deleted
-
-
-def plan(works: list[Work], snap: Snapshot, new_key: Callable[[str], str]) -> list[PlanEntry]:
+def plan(matched: list[Matched], snap: Snapshot, new_key: Callable[[str], str]) -> Plan:
     """``new_key(seed)`` gives the key for a new object; zotsync derives it from the source identity."""
-    index = LibraryIndex(snap.mirror)
-    keyed = assign_keys(works, snap, index, new_key)
-    relate(keyed, snap.library_uri)
-    entries = [decide(work, key, how, snap) for work, key, how in keyed]
-    for entry in entries:
-        if entry.action == "create":
-            entry.children = [note_payload(new_key(f"{entry.work.label}#note{n}"), entry.key, text)
-                              for n, text in enumerate(entry.work.notes)]
-    return entries
+    collections = plan_collections(matched, snap, new_key)
+    keys = {c.name: c.key for c in collections}
+    entries = [decide(m, snap, keys) for m in relate(matched, snap.library_uri)]
+    return Plan([_with_notes(entry, new_key) for entry in entries], collections)
+
+
+def plan_collections(matched: list[Matched], snap: Snapshot, new_key: Callable[[str], str]) -> list[CollectionEntry]:
+    """Every collection a work is filed in: known ones by their key, missing ones to create."""
+    names = sorted({name for m in matched for name in m.work.collections})
+    return [CollectionEntry(name, snap.collections[name], Action.UNCHANGED) if name in snap.collections
+            else CollectionEntry(name, new_key(f"collection:{name}"), Action.CREATE) for name in names]
+
+
+def _with_notes(entry: PlanEntry, new_key: Callable[[str], str]) -> PlanEntry:
+    if entry.action != Action.CREATE or not entry.work.notes:
+        return entry
+    return replace(entry, children=[note_payload(new_key(f"{entry.work.label}#note{n}"), entry.key, text)
+                                    for n, text in enumerate(entry.work.notes)])
 
 
 def note_payload(key: str, parent: str, text: str) -> dict[str, Any]:
@@ -74,45 +51,18 @@ def note_payload(key: str, parent: str, text: str) -> dict[str, Any]:
     return {"key": key, "version": 0, "itemType": "note", "parentItem": parent, "note": paragraphs}
 
 
-def assign_keys(works: list[Work], snap: Snapshot, index: LibraryIndex,
-                new_key: Callable[[str], str]) -> list[tuple[Work, str, str]]:
-    out: list[tuple[Work, str, str]] = []
-    taken: dict[str, int] = {}
-    for work in works:
-        key, how = locate(work, snap, index)
-        if key is None:
-            key, how = new_key(work.label), "new"
-        if key in taken:  # two works resolved to one library item: one item it is
-            other = out[taken[key]][0]
-            other.sources += [s for s in work.sources if s not in other.sources]
-            other.cited_by += [c for c in work.cited_by if c not in other.cited_by]
-            continue
-        taken[key] = len(out)
-        out.append((work, key, how))
-    return out
-
-
-def locate(work: Work, snap: Snapshot, index: LibraryIndex) -> tuple[str | None, str]:
-    for source in work.sources:
-        if source in snap.sources:
-            return snap.sources[source], "state"
-    key = index.by_markers(work.sources)
-    if key:
-        return key, "marker"
-    key = index.find(work.item)
-    return (key, "match") if key else (None, "new")
-
-
-def relate(keyed: list[tuple[Work, str, str]], library_uri: str) -> None:
-    """Relate each reference to the paper that cites it, both ways (dc:relation)."""
-    key_of = {source: key for work, key, _ in keyed for source in work.sources}
-    for work, key, _ in keyed:
-        for paper in work.cited_by:
+def relate(matched: list[Matched], library_uri: str) -> list[Matched]:
+    """Relate each reference to the paper that cites it, both ways (dc:relation), on copies."""
+    key_of = {source: m.key for m in matched for source in m.work.sources}
+    items = {m.key: dict(m.work.item) for m in matched}
+    for m in matched:
+        for paper in m.work.cited_by:
             paper_key = key_of.get(paper)
-            if paper_key and paper_key != key:
-                _add_relation(work.item, f"{library_uri}/items/{paper_key}")
-                paper_work = next(w for w, k, _ in keyed if k == paper_key)
-                _add_relation(paper_work.item, f"{library_uri}/items/{key}")
+            if paper_key and paper_key != m.key:
+                _add_relation(items[m.key], f"{library_uri}/items/{paper_key}")
+                _add_relation(items[paper_key], f"{library_uri}/items/{m.key}")
+    return [m if items[m.key] == m.work.item else replace(m, work=replace(m.work, item=items[m.key]))
+            for m in matched]
 
 
 def _add_relation(item: dict[str, Any], uri: str) -> None:
@@ -130,32 +80,37 @@ def _as_list(value: Any) -> list[str]:
     return list(value) if isinstance(value, list) else [value]
 
 
-def desired_data(work: Work, snap: Snapshot, marked: bool) -> dict[str, Any]:
+def desired_data(work: Work, collection_keys: Mapping[str, str], marked: bool) -> dict[str, Any]:
     data = {k: v for k, v in work.item.items() if k not in {"key", "version"}}
     if marked:
         data["extra"] = extra.add_markers(data.get("extra", ""), work.sources)
-    wanted = set(work.collections) | ({snap.collection} if snap.collection else set())
+    wanted = {collection_keys[name] for name in work.collections if name in collection_keys}
     if wanted:
         data["collections"] = sorted(set(data.get("collections", [])) | wanted)
     return data
 
 
-def decide(work: Work, key: str, how: str, snap: Snapshot) -> PlanEntry:
+def decide(matched: Matched, snap: Snapshot, collection_keys: Mapping[str, str]) -> PlanEntry:
+    work, key, how = matched.work, matched.key, matched.how
     current = snap.mirror.get(key)
     managed = snap.managed.get(key)
-    if how == "state" and current is None:
+    if how == How.STATE and current is None:
         survivor = merged_into(key, snap)
         if survivor:
-            return decide_existing(work, survivor, "merged", snap, f"merged in Zotero into {survivor}")
-        if managed is None or managed.status == "pending":
-            return PlanEntry("create", work, key, 0, desired_data(work, snap, True), how="state")
-        return PlanEntry("skip_deleted", work, key, 0, managed.pristine, note="deleted in Zotero; not recreated")
-    if how == "new" and key in snap.deleted:
-        return PlanEntry("skip_deleted", work, key, 0, desired_data(work, snap, True), how="new",
-                         note="deleted in Zotero; not recreated")
-    if how == "new":
-        return PlanEntry("create", work, key, 0, desired_data(work, snap, True), how="new")
-    return decide_existing(work, key, how, snap)
+            desired = desired_data(work, collection_keys, marked=False)
+            return decide_existing(work, survivor, How.MERGED, desired, None, snap.mirror[survivor],
+                                   f"merged in Zotero into {survivor}")
+        if managed is None or managed.status == Status.PENDING:
+            return PlanEntry(Action.CREATE, work, key, 0, desired_data(work, collection_keys, True), how=How.STATE)
+        return PlanEntry(Action.SKIP_DELETED, work, key, 0, managed.pristine, note="deleted in Zotero; not recreated")
+    desired = desired_data(work, collection_keys, marked=how not in {How.MATCH, How.MERGED})
+    if how == How.NEW and key in snap.deleted:
+        return PlanEntry(Action.SKIP_DELETED, work, key, 0, desired, how=how, note="deleted in Zotero; not recreated")
+    if how == How.NEW:
+        return PlanEntry(Action.CREATE, work, key, 0, desired, how=how)
+    three_way = how == How.STATE and managed is not None and managed.status in {Status.SYNCED, Status.PENDING}
+    pristine = managed.pristine if three_way and managed is not None else None
+    return decide_existing(work, key, how, desired, pristine, snap.mirror[key])
 
 
 def merged_into(key: str, snap: Snapshot) -> str | None:
@@ -166,25 +121,27 @@ def merged_into(key: str, snap: Snapshot) -> str | None:
     return None
 
 
-def decide_existing(work: Work, key: str, how: str, snap: Snapshot, note: str = "") -> PlanEntry:
-    current = snap.mirror[key]
+def replan(entry: PlanEntry, current: dict[str, Any]) -> PlanEntry:
+    """``entry`` decided again against ``current`` ({"version", "data"}), a fresh copy of its item."""
+    return decide_existing(entry.work, entry.key, entry.how, entry.desired, entry.pristine, current, entry.note)
+
+
+def decide_existing(work: Work, key: str, how: How, desired: dict[str, Any], pristine: dict[str, Any] | None,
+                    current: dict[str, Any], note: str = "") -> PlanEntry:
+    """An item already in the library: three-way against ``pristine`` when given, else fill in the empty."""
     data = current["data"]
-    managed = snap.managed.get(key)
-    three_way = how == "state" and managed is not None and managed.status in {"synced", "pending"}
-    desired = desired_data(work, snap, marked=how != "match" and how != "merged")
     if data.get("deleted"):
-        return PlanEntry("skip_deleted", work, key, current["version"], desired,
+        return PlanEntry(Action.SKIP_DELETED, work, key, current["version"], desired,
                          how=how, note="in the Zotero trash; left alone")
-    entry = PlanEntry("unchanged", work, key, current["version"], desired, how=how, note=note)
-    if three_way:
-        assert managed is not None
-        _three_way(entry, managed.pristine, data)
+    entry = PlanEntry(Action.UNCHANGED, work, key, current["version"], desired, how=how, note=note, pristine=pristine)
+    if pristine is not None:
+        _three_way(entry, pristine, data)
     else:
         _fill_empty(entry, data)
-        entry.note = entry.note or ("adopted an item already in the library" if how == "match" else "")
-    _merge_lists(entry, managed.pristine if three_way and managed else {}, data)
+        entry.note = entry.note or ("adopted an item already in the library" if how == How.MATCH else "")
+    _merge_lists(entry, pristine or {}, data)
     if entry.changes:
-        entry.action = "update"
+        entry.action = Action.UPDATE
     return entry
 
 

@@ -1,4 +1,7 @@
-"""What a run tells people and scripts: the dry-run table, the summary, and the JSON report."""
+"""What a run tells people and scripts: the dry-run table, the summary, and the JSON report.
+
+Reads only the model (``RunResult``, ``Plan``, ``Outcome``); the words it prints are the enums' values.
+"""
 
 from __future__ import annotations
 
@@ -6,36 +9,37 @@ import json
 from pathlib import Path
 from typing import Any
 
-from zotsync.apply import Outcome
-from zotsync.engine import RunResult
 from zotsync.errors import StateError
-from zotsync.plan import PlanEntry
+from zotsync.model import Action, Outcome, Plan, PlanEntry, Result, RunResult
 
-DRY_WORDS = {"create": "create", "update": "update", "unchanged": "unchanged", "skip_deleted": "skip"}
+DRY_WORDS = {Action.CREATE: "create", Action.UPDATE: "update", Action.UNCHANGED: "unchanged",
+             Action.SKIP_DELETED: "skip"}
 
 
 def _title(entry: PlanEntry) -> str:
     return str(entry.work.item.get("title") or entry.work.label)
 
 
-def dry_run_table(entries: list[PlanEntry]) -> str:
+def dry_run_table(plan: Plan) -> str:
+    entries = plan.entries
     rows = [("ACTION", "TYPE", "TITLE", "FIELDS")]
+    rows += [("create", "collection", c.name[:60], "-") for c in plan.collections if c.action == Action.CREATE]
     for e in entries:
-        if e.action == "unchanged" and not e.conflicts:
+        if e.action == Action.UNCHANGED and not e.conflicts:
             continue  # counted below, not listed: a quiet library gives a short plan
         action = DRY_WORDS[e.action] + ("+conflict" if e.conflicts else "")
-        fields = "all" if e.action == "create" else ", ".join(sorted(e.changes)) or "-"
+        fields = "all" if e.action == Action.CREATE else ", ".join(sorted(e.changes)) or "-"
         if e.conflicts:
             fields += f" (kept yours: {', '.join(e.conflicts)})"
         rows.append((action, e.work.item.get("itemType", ""), _title(e)[:60], fields))
     widths = [max(len(r[i]) for r in rows) for i in range(3)]
     lines = [f"{r[0]:<{widths[0]}}  {r[1]:<{widths[1]}}  {r[2]:<{widths[2]}}  {r[3]}" for r in rows] if len(rows) > 1 else []
     counts = {k: sum(1 for e in entries if e.action == k) for k in DRY_WORDS}
-    if not counts["create"] and not counts["update"]:
+    if not counts[Action.CREATE] and not counts[Action.UPDATE]:
         lines.append("Everything up-to-date.")
     else:
-        lines.append(f"Would create {counts['create']}, update {counts['update']}; "
-                     f"{counts['unchanged']} unchanged, {counts['skip_deleted']} left deleted.")
+        lines.append(f"Would create {counts[Action.CREATE]}, update {counts[Action.UPDATE]}; "
+                     f"{counts[Action.UNCHANGED]} unchanged, {counts[Action.SKIP_DELETED]} left deleted.")
     return "\n".join(lines)
 
 
@@ -43,7 +47,7 @@ def counts(result: RunResult) -> dict[str, int]:
     outcomes = result.applied.outcomes if result.applied else []
     tally = {"created": 0, "updated": 0, "unchanged": 0, "conflicts": 0, "failed": 0, "skipped": 0}
     for outcome in outcomes:
-        key = {"conflict": "unchanged"}.get(outcome.action, outcome.action)
+        key = str(Result.UNCHANGED if outcome.action == Result.CONFLICT else outcome.action)
         tally[key] = tally.get(key, 0) + 1
         tally["conflicts"] += bool(outcome.entry.conflicts)
     tally["failed"] += len(result.parsed.errors)
@@ -52,11 +56,11 @@ def counts(result: RunResult) -> dict[str, int]:
 
 def _item(outcome: Outcome) -> dict[str, Any]:
     entry = outcome.entry
-    row: dict[str, Any] = {"source": entry.work.label, "key": entry.key, "action": outcome.action,
+    row: dict[str, Any] = {"source": entry.work.label, "key": entry.key, "action": str(outcome.action),
                            "title": _title(entry)}
     if len(entry.work.sources) > 1:
         row["sources"] = entry.work.sources
-    if entry.changes and outcome.action == "updated":
+    if entry.changes and outcome.action == Result.UPDATED:
         row["fields"] = sorted(entry.changes)
     if entry.conflicts:
         row["conflicts"] = entry.conflicts
@@ -70,11 +74,13 @@ def _item(outcome: Outcome) -> dict[str, Any]:
 def json_report(result: RunResult, dry_run: bool = False) -> dict[str, Any]:
     if dry_run:
         planned = {k: sum(1 for e in result.entries if e.action == k) for k in DRY_WORDS}
-        report: dict[str, Any] = {"created": 0, "updated": 0, "unchanged": planned["unchanged"],
+        report: dict[str, Any] = {"created": 0, "updated": 0, "unchanged": planned[Action.UNCHANGED],
                                   "conflicts": sum(1 for e in result.entries if e.conflicts), "failed": len(result.parsed.errors),
                                   "requests": result.requests, "dry_run": True,
                                   "items": [{"source": e.work.label, "key": e.key, "action": DRY_WORDS[e.action],
-                                             "title": _title(e), "fields": sorted(e.changes)} for e in result.entries]}
+                                             "title": _title(e), "fields": sorted(e.changes)} for e in result.entries],
+                                  "collections": [{"name": c.name, "key": c.key, "action": str(c.action)}
+                                                  for c in result.plan.collections]}
     else:
         report = {**counts(result), "requests": result.requests,
                   "items": [_item(o) for o in (result.applied.outcomes if result.applied else [])]}

@@ -17,8 +17,13 @@ def _account(api_url: str) -> str:
     return f"api-key@{api_url.rstrip('/')}"
 
 
+def env_api_key() -> str:
+    """The key from ZOTERO_API_KEY ("" when unset): the only read of that variable."""
+    return os.environ.get(ENV, "").strip()
+
+
 def get_api_key(api_url: str) -> str:
-    key = os.environ.get(ENV, "").strip()
+    key = env_api_key()
     if key:
         return key
     try:

@@ -3,7 +3,10 @@
 It holds the library version last seen, a mirror of the library's items (for
 matching and three-way merges), and per item zotsync manages: its source
 identities, its Zotero key and version, and the pristine data last pushed.
-Each batch's outcome is committed as soon as it lands.
+Each batch's outcome is committed as soon as it lands. The ``meta`` row ``schema_version``
+says which layout the file has; an older file is migrated at open, a newer or unreadable one
+is refused with a StateError that says what to do (nothing in Zotero depends on this file).
+``State(Path(":memory:"))`` keeps the state in memory (tests).
 """
 
 from __future__ import annotations
@@ -13,14 +16,18 @@ import json
 import os
 import sqlite3
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 from zotsync.errors import StateError
+from zotsync.model import Managed, Status
+
+__all__ = ["Managed", "State", "StateError", "Status", "content_hash", "now"]
 
 SCHEMA_VERSION = 1
+# version N -> the SQL that takes a version N-1 database to N (SCHEMA below is always the newest layout)
+MIGRATIONS: dict[int, str] = {}
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS sources (source TEXT PRIMARY KEY, key TEXT NOT NULL);
@@ -33,12 +40,12 @@ CREATE TABLE IF NOT EXISTS deleted_keys (key TEXT PRIMARY KEY);
 """
 
 
-@dataclass
-class Managed:
-    key: str
-    status: str  # pending | synced | deleted
-    version: int | None
-    pristine: dict[str, Any]
+def _private_file(path: Path) -> None:
+    """The state holds the library's data: readable by its owner only."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+    os.chmod(path, 0o600)
 
 
 def now() -> str:
@@ -49,19 +56,47 @@ def content_hash(data: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:16]
 
 
+def damaged(path: Path, why: str) -> StateError:
+    return StateError(f"state DB {path} is damaged: move it away and rerun; nothing in Zotero is lost ({why})")
+
+
+def schema_version(db: sqlite3.Connection) -> int | None:
+    """The layout version of an open database; None for a new, empty one."""
+    tables = {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if not tables:
+        return None
+    row = db.execute("SELECT value FROM meta WHERE name = 'schema_version'").fetchone() if "meta" in tables else None
+    return int(row[0]) if row else 1  # files from before the version row have the first layout
+
+
+def migrate(db: sqlite3.Connection, path: Path) -> None:
+    """Bring the database to SCHEMA_VERSION; refuse one written by a newer zotsync."""
+    try:
+        found = schema_version(db)
+    except ValueError:
+        raise damaged(path, "its schema version is not a number") from None
+    if found is not None and found > SCHEMA_VERSION:
+        raise damaged(path, f"schema version {found}; this zotsync knows up to {SCHEMA_VERSION}")
+    db.executescript(SCHEMA)
+    for version in range((found or SCHEMA_VERSION) + 1, SCHEMA_VERSION + 1):
+        db.executescript(MIGRATIONS[version])
+    db.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+    db.commit()
+
+
 class State:
     def __init__(self, path: Path) -> None:
         self.path = path
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            if not path.exists():
-                os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
-            os.chmod(path, 0o600)
+            if str(path) != ":memory:":
+                _private_file(path)
             self.db = sqlite3.connect(str(path))
-            self.db.executescript(SCHEMA)
-            self.db.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
-            self.db.commit()
-        except (OSError, sqlite3.Error) as exc:
+            migrate(self.db, path)
+        except sqlite3.OperationalError as exc:
+            raise StateError(f"cannot use the state database {path}: {exc}") from exc
+        except sqlite3.DatabaseError as exc:  # not a database, or a corrupt one
+            raise damaged(path, str(exc)) from exc
+        except OSError as exc:
             raise StateError(f"cannot use the state database {path}: {exc}") from exc
 
     def close(self) -> None:
@@ -129,15 +164,15 @@ class State:
 
     def managed(self) -> dict[str, Managed]:
         rows = self._exec("SELECT key, status, version, pristine FROM managed").fetchall()
-        return {k: Managed(k, s, v, json.loads(p or "{}")) for k, s, v, p in rows}
+        return {k: Managed(k, Status(s), v, json.loads(p or "{}")) for k, s, v, p in rows}
 
     def link_sources(self, sources: Iterable[str], key: str) -> None:
         for source in sources:
             self._exec("INSERT OR REPLACE INTO sources VALUES (?, ?)", (source, key))
 
-    def set_managed(self, key: str, status: str, version: int | None, pristine: dict[str, Any]) -> None:
+    def set_managed(self, key: str, status: Status, version: int | None, pristine: dict[str, Any]) -> None:
         self._exec("INSERT OR REPLACE INTO managed VALUES (?, ?, ?, ?, ?, ?)",
-                   (key, status, version, json.dumps(pristine, ensure_ascii=False), content_hash(pristine), now()))
+                   (key, str(status), version, json.dumps(pristine, ensure_ascii=False), content_hash(pristine), now()))
 
     def forget(self, key: str) -> None:
         self._exec("DELETE FROM managed WHERE key = ?", (key,))

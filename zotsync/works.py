@@ -1,33 +1,23 @@
 """Group parsed items into works: the same work from two sources becomes one item.
 
 The richest record is the base; the others fill its empty fields, add tags,
-and lend their creators when the base has none. Pure.
+and lend their creators when the base has none; a merged item is fitted again.
+Pure: the input records are never changed, every Work is new.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from zotsync import extra, schema
 from zotsync.match import LibraryIndex
-from zotsync.model import Parsed
+from zotsync.model import Parsed, Work
+
+__all__ = ["Work", "file_in", "group", "merge_items"]
 
 LIST_FIELDS = {"creators", "tags", "collections", "relations"}
-
-
-@dataclass
-class Work:
-    sources: list[str]
-    item: dict[str, Any]
-    origins: list[str]
-    cited_by: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    collections: list[str] = field(default_factory=list)  # collection keys to file the item in
-
-    @property
-    def label(self) -> str:
-        return self.sources[0]
 
 
 def richness(item: dict[str, Any]) -> int:
@@ -37,7 +27,7 @@ def richness(item: dict[str, Any]) -> int:
 def group(parsed: list[Parsed]) -> list[Work]:
     """Works in document order; records of the same work are merged."""
     works: list[Work] = []
-    index = LibraryIndex({})
+    index = LibraryIndex()
     by_source: dict[str, int] = {}
     for record in parsed:
         if record.source in by_source:
@@ -51,7 +41,6 @@ def group(parsed: list[Parsed]) -> list[Work]:
             target = len(works)
             works.append(Work([record.source], dict(record.item), [record.origin],
                               [record.cited_by] if record.cited_by else [], list(record.notes)))
-            index.items[str(target)] = {"version": 0, "data": record.item}
             index.add(str(target), record.item)
         by_source[record.source] = target
     return works
@@ -85,3 +74,12 @@ def merge_items(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
     if extra_text:
         merged["extra"] = extra_text
     return schema.fit(merged)
+
+
+def file_in(works: list[Work], collection_of: Mapping[str, str], everything: str | None = None) -> list[Work]:
+    """Works with the names of the collections their sources go to (``everything``: all of them)."""
+    out = []
+    for work in works:
+        names = {collection_of[s] for s in work.sources if s in collection_of} | ({everything} if everything else set())
+        out.append(replace(work, collections=sorted(names)) if names else work)
+    return out

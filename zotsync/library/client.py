@@ -10,7 +10,7 @@ to the caller, never dropped.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import httpx2
@@ -18,11 +18,12 @@ from pyzotero import errors as pz_errors
 from pyzotero.zotero import Zotero
 
 from zotsync.errors import AuthError, ConfigError, ZotsyncError
+from zotsync.library.base import BATCH, DEFAULT_API_URL, WriteResult
 from zotsync.library.transport import RetryPolicy, RetryTransport
 
-BATCH = 50
+__all__ = ["BATCH", "DEFAULT_API_URL", "LibraryChanged", "LibrarySpec", "WriteResult", "ZoteroClient"]
+
 PAGE = 100
-DEFAULT_API_URL = "https://api.zotero.org"
 
 
 @dataclass(frozen=True)
@@ -48,14 +49,6 @@ class LibrarySpec:
 
     def __str__(self) -> str:
         return f"{self.kind}:{self.id}"
-
-
-@dataclass
-class WriteResult:
-    successful: dict[int, dict[str, Any]] = field(default_factory=dict)
-    unchanged: dict[int, str] = field(default_factory=dict)
-    failed: dict[int, dict[str, Any]] = field(default_factory=dict)
-    library_version: int | None = None
 
 
 class LibraryChanged(ZotsyncError):
@@ -150,6 +143,8 @@ class ZoteroClient:
             failed={int(i): o for i, o in (raw.get("failed") or {}).items()},
             library_version=self.last_version,
         )
+
+    write = write_items  # the Library protocol's name
 
     def create_collection(self, key: str, name: str) -> dict[str, Any]:
         raw = _call(self.zot.create_collections, [{"key": key, "version": 0, "name": name}])

@@ -16,12 +16,13 @@ from pathlib import Path
 import pytest
 import vcr
 
+from tests.conftest import ROOT
 from zotsync.library.client import LibrarySpec, ZoteroClient
 from zotsync.library.transport import RetryPolicy
 from zotsync.sandbox.app import Account
 from zotsync.sandbox.server import SandboxServer
 
-CASSETTES = Path(__file__).resolve().parent.parent / "cassettes"
+CASSETTES = ROOT / "cassettes"
 MODE = os.environ.get("ZOTSYNC_RECORD", "")
 SECRET_HEADERS = [("authorization", "REDACTED"), ("zotero-api-key", "REDACTED")]
 REPLAY_KEY = "replaykey0cassette"

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import itertools
 
+from zotsync.match import LibraryIndex, assign_keys
 from zotsync.model import Parsed
-from zotsync.plan import Snapshot, plan
+from zotsync.plan import Snapshot
+from zotsync.plan import plan as plan_matched
 from zotsync.state import Managed
 from zotsync.works import Work, group
 
@@ -16,6 +18,11 @@ def work(source: str = "src:1", **fields) -> Work:
     item = {"itemType": "journalArticle", "title": "A study of things", "date": "2020",
             "creators": [{"creatorType": "author", "firstName": "A", "lastName": "Author"}], "tags": [], **fields}
     return Work([source], item, ["doc"])
+
+
+def plan(works, snap, new_key):
+    """Match, then plan: the entries of the plan."""
+    return plan_matched(assign_keys(works, snap, LibraryIndex.from_mirror(snap.mirror), new_key), snap, new_key).entries
 
 
 def keys():
