@@ -25,6 +25,7 @@ from zotsync.library.base import DEFAULT_API_URL
 
 if TYPE_CHECKING:
     from zotsync.documents import ParseResult
+    from zotsync.fetch.read import Fetch
     from zotsync.library.client import LibrarySpec, ZoteroClient
     from zotsync.model import RunResult
     from zotsync.state import State
@@ -208,15 +209,20 @@ def _finish(result: RunResult, dry_run: bool, quiet: bool, json_path: str | None
 @click.option("--collection", help="File the items in this collection (created when missing).")
 @config_option
 @format_option
+@click.option("--offline", is_flag=True, help="Read live sources (DOIs, URLs, OAI-PMH) from the cache only.")
 @handle_errors
 def sync_command(paths: tuple[str, ...], library: str | None, dry_run: bool, json_path: str | None, quiet: bool,
                  api_url: str | None, state_dir: str | None, collection: str | None, config_path: str | None,
-                 kind: str | None) -> None:
-    """Bring a Zotero library in step with the documents under PATHS (or the configured sources)."""
+                 kind: str | None, offline: bool) -> None:
+    """Bring a Zotero library in step with the documents under PATHS (or the configured sources).
+
+    A PATH may also be a live source: a DOI, a repository item page (IRIS, DSpace: read by
+    OAI-PMH), a VuFind record page, or a Semantic Scholar paper page (with its references).
+    """
     from zotsync.lock import RunLock
     from zotsync.state import State
 
-    cfg = resolve(config_path, library, api_url, state_dir, paths, collection, kind)
+    cfg = resolve(config_path, library, api_url, state_dir, paths, collection, kind, offline=offline)
     logs.setup(cfg.state_dir)
     with connect(cfg) as (client, spec, _):
         path = cfg.state_path(spec.kind, spec.id)
@@ -234,10 +240,31 @@ def _run(cfg: Settings, client: ZoteroClient, spec: LibrarySpec, state: State, d
 
     logs.LOGGER.info("sync of %s started", spec)
     progress = TerminalProgress(quiet)
+    with live_sources(cfg, state) as fetch:
+        try:
+            return sync(list(cfg.sources), client, state, spec.uri, dry_run, progress, cfg.collection, fetch)
+        finally:
+            progress.close()
+
+
+@contextlib.contextmanager
+def live_sources(cfg: Settings, state: State) -> Iterator[Fetch | None]:
+    """What fetches the live sources, when any source names one; its cache lives under the state dir."""
+    if not any(source.targets for source in cfg.sources):
+        yield None
+        return
+    from zotsync.engine import StateHarvestLog
+    from zotsync.fetch.http import Fetcher
+    from zotsync.fetch.read import live_reader
+    from zotsync.fetch.run import Services
+    from zotsync.library.transport import RetryPolicy
+
+    fetcher = Fetcher(cfg.state_dir / "http-cache", RetryPolicy(max_wait=cfg.max_wait, budget=cfg.retry_budget),
+                      cfg.contact, cfg.offline)
     try:
-        return sync(list(cfg.sources), client, state, spec.uri, dry_run, progress, cfg.collection)
+        yield live_reader(fetcher, StateHarvestLog(state), Services(cfg.doi_resolver, cfg.s2_api))
     finally:
-        progress.close()
+        fetcher.close()
 
 
 # ---------------------------------------------------------------- login / logout / status

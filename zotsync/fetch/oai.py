@@ -1,9 +1,10 @@
 """OAI-PMH: a set or a date range harvested incrementally, and a repository item as a GetRecord.
 
 Every ListRecords page is one document for the OAI-PMH parser. A harvest follows its
-resumptionToken to the end; only a harvest that reached the end is recorded (with the
-server's own responseDate), and the next one asks ``from`` that date minus an overlap, so
-a harvest cut short is simply done again and a record's absence never deletes anything.
+resumptionToken to the end; only a harvest that reached the end gives a stamp (the server's
+own responseDate), which the engine records once the run's items have landed; the next
+harvest asks ``from`` that date minus an overlap. A harvest cut short, or a run that failed,
+is simply done again, and a record's absence never deletes anything.
 ``noRecordsMatch`` is an answer (nothing new), every other OAI error is an error.
 """
 
@@ -25,17 +26,15 @@ ENDPOINT_PATHS = ("/oai/request", "/server/oai/request", "/dspace-oai/request", 
 OAI_STATUSES = frozenset({400, 422})  # some servers (Zenodo) send OAI errors with these
 
 
-def harvest(target: OaiTarget, fetcher: Fetcher, log: HarvestLog) -> list[Fetched]:
-    """The set's records changed since the last complete harvest; recorded in ``log`` when complete."""
+def harvest(target: OaiTarget, fetcher: Fetcher, log: HarvestLog) -> tuple[list[Fetched], str]:
+    """The set's records changed since the last complete harvest, and the stamp to record for it."""
     params = {"verb": "ListRecords", "metadataPrefix": target.metadata_prefix}
     if target.set:
         params["set"] = target.set
     since = _from(log.last_harvest(target.harvest_key), target.since)
     if since:
         params["from"] = since
-    pages, stamp = _list(fetcher, target.endpoint, params)
-    log.record_harvest(target.harvest_key, stamp)
-    return pages
+    return _list(fetcher, target.endpoint, params)
 
 
 def _from(last: str | None, configured: str) -> str:

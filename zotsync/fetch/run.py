@@ -26,30 +26,37 @@ class Services:
     semanticscholar: str = API
 
 
+LIVE_SERVICES = Services()
+
+
 @dataclass
 class FetchResult:
     documents: list[Fetched] = field(default_factory=list)
     errors: list[FetchError] = field(default_factory=list)
+    harvests: dict[str, str] = field(default_factory=dict)  # complete harvests, to record once the run lands
 
 
 def fetch_all(targets: Iterable[Target], fetcher: Fetcher, log: HarvestLog,
-              services: Services = Services()) -> FetchResult:
+              services: Services = LIVE_SERVICES) -> FetchResult:
     result = FetchResult()
     for target in targets:
         try:
-            result.documents += fetch_one(target, fetcher, log, services)
+            if isinstance(target, OaiTarget):
+                pages, result.harvests[target.harvest_key] = harvest(target, fetcher, log)
+                result.documents += pages
+            else:
+                result.documents += fetch_one(target, fetcher, services)
         except FetchError as exc:
             result.errors.append(exc)
     return result
 
 
-def fetch_one(target: Target, fetcher: Fetcher, log: HarvestLog, services: Services = Services()) -> list[Fetched]:
+def fetch_one(target: Target, fetcher: Fetcher, services: Services = LIVE_SERVICES) -> list[Fetched]:
+    """The documents of one target that is not a harvest."""
     if isinstance(target, DoiTarget):
         return fetch_doi(target, fetcher, services.doi)
     if isinstance(target, S2Target):
         return fetch_paper(target, fetcher, services.semanticscholar)
-    if isinstance(target, OaiTarget):
-        return harvest(target, fetcher, log)
     if isinstance(target, RecordTarget):
         return get_record(target, fetcher)
     if isinstance(target, VufindTarget):

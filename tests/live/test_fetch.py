@@ -10,7 +10,7 @@ import pytest
 
 from tests.conftest import FIXTURES, SHARED, needs_shared
 from tests.live_server import Answer, LiveServer
-from zotsync.fetch.http import Fetcher, FetchError, NotCached, Pace
+from zotsync.fetch.http import Fetcher, NotCached, Pace
 from zotsync.fetch.oai import harvest
 from zotsync.fetch.run import Services, fetch_all
 from zotsync.fetch.targets import DoiTarget, OaiTarget, RecordTarget, S2Target, VufindTarget, s2_target, target_of
@@ -28,8 +28,6 @@ class Log(dict[str, str]):
     def last_harvest(self, key: str) -> str | None:
         return self.get(key)
 
-    def record_harvest(self, key: str, stamp: str) -> None:
-        self[key] = stamp
 
 
 @pytest.fixture
@@ -133,30 +131,27 @@ def oai_routes(live: LiveServer) -> str:
     return endpoint
 
 
-def test_a_harvest_follows_its_token_to_the_end_and_is_recorded_only_then(live, tmp_path):
+def test_a_harvest_follows_its_token_to_the_end_and_gives_the_servers_date(live, tmp_path):
     target = OaiTarget(oai_routes(live), set="col_123456789_1")
-    log = Log()
-    pages = harvest(target, fetcher(tmp_path), log)
+    pages, stamp = harvest(target, fetcher(tmp_path), Log())
     assert len(pages) == 2 and all(p.kind == "oai" for p in pages)
     assert "Soil carbon under grazing" in pages[0].text and "Urban heat islands in Milan" in pages[1].text
-    assert log[target.harvest_key] == "2024-03-10T12:00:00Z"
+    assert stamp == "2024-03-10T12:00:00Z"
 
 
 def test_the_next_harvest_asks_from_the_last_one_minus_a_day_and_nothing_new_is_an_answer(live, tmp_path):
     target = OaiTarget(oai_routes(live), set="col_123456789_1")
     log = Log({target.harvest_key: "2024-03-10T12:00:00Z"})
-    assert harvest(target, fetcher(tmp_path), log) == []
-    assert log[target.harvest_key] == "2024-03-11T12:00:00Z"
+    assert harvest(target, fetcher(tmp_path), log) == ([], "2024-03-11T12:00:00Z")
 
 
-def test_a_harvest_cut_short_is_not_recorded(live, tmp_path):
+def test_a_harvest_cut_short_gives_no_stamp(live, tmp_path):
     endpoint = oai_routes(live)
     live.add("/oai/request?verb=ListRecords&resumptionToken=page2token", Answer(body("oai_badtoken.xml")))
     target = OaiTarget(endpoint, set="col_123456789_1")
-    log = Log()
-    with pytest.raises(FetchError, match="badResumptionToken"):
-        harvest(target, fetcher(tmp_path), log)
-    assert target.harvest_key not in log  # the next run harvests the whole set again
+    result = fetch_all([target], fetcher(tmp_path), Log())
+    assert "badResumptionToken" in str(result.errors[0])
+    assert result.harvests == {}  # the next run harvests the whole set again
 
 
 def test_a_repository_page_becomes_a_get_record_by_its_handle(live, tmp_path):
@@ -186,20 +181,16 @@ HTTP = SHARED / "http"
 @needs_shared(HTTP / "oai" / "oaipmh-scythe__list_records.yaml")
 def test_a_real_harvest_across_resumption_tokens(live, tmp_path):
     live.load_cassette(HTTP / "oai" / "oaipmh-scythe__list_records.yaml")
-    log = Log()
-    target = OaiTarget(f"{live.url}/oai2d")
-    pages = harvest(target, fetcher(tmp_path), log)
+    pages, stamp = harvest(OaiTarget(f"{live.url}/oai2d"), fetcher(tmp_path), Log())
     assert len(pages) >= 2 and all("<record" in p.text for p in pages)
-    assert log[target.harvest_key]  # reached the end: recorded
+    assert stamp  # reached the end
 
 
 @needs_shared(HTTP / "oai" / "oaipmh-scythe__list_records.yaml")
 def test_a_real_no_records_match_is_an_empty_complete_harvest(live, tmp_path):
     live.load_cassette(HTTP / "oai" / "oaipmh-scythe__list_records.yaml")
-    log = Log()
-    target = OaiTarget(f"{live.url}/oai2d", since="2030-01-01")
-    assert harvest(target, fetcher(tmp_path), log) == []
-    assert log[target.harvest_key]
+    pages, stamp = harvest(OaiTarget(f"{live.url}/oai2d", since="2030-01-01"), fetcher(tmp_path), Log())
+    assert pages == [] and stamp
 
 
 @needs_shared(HTTP / "s2" / "semanticscholar__test_get_paper_references.yaml")
