@@ -33,7 +33,7 @@ def get(t: RetryTransport) -> httpx2.Response:
 
 
 def test_429_waits_for_retry_after_capped():
-    t, slept, _ = transport(httpx2.Response(429, headers={"Retry-After": "3600"}), httpx2.Response(200), max_wait=5)
+    t, slept, _ = transport(httpx2.Response(429, headers={"Retry-After": "3600"}), httpx2.Response(200, json=[]), max_wait=5)
     assert get(t).status_code == 200 and slept == [5] and t.requests == 2
 
 
@@ -45,7 +45,7 @@ def test_503_without_header_backs_off_exponentially_then_gives_up_with_code_4():
 
 
 def test_backoff_on_a_success_pauses_the_next_request_and_is_hidden_from_pyzotero():
-    t, slept, _ = transport(httpx2.Response(200, headers={"Backoff": "7"}), httpx2.Response(200), max_wait=60)
+    t, slept, _ = transport(httpx2.Response(200, headers={"Backoff": "7"}, json=[]), httpx2.Response(200, json=[]), max_wait=60)
     first = get(t)
     assert "Backoff" not in first.headers and slept == []
     get(t)
@@ -53,16 +53,16 @@ def test_backoff_on_a_success_pauses_the_next_request_and_is_hidden_from_pyzoter
 
 
 def test_timeouts_and_dropped_connections_are_retried():
-    t, slept, _ = transport(httpx2.ReadTimeout("slow"), httpx2.RemoteProtocolError("dropped"), httpx2.Response(200))
+    t, slept, _ = transport(httpx2.ReadTimeout("slow"), httpx2.RemoteProtocolError("dropped"), httpx2.Response(200, json=[]))
     assert get(t).status_code == 200 and len(slept) == 2
 
 
 def test_412_and_403_are_not_retried():
-    t, _, _ = transport(httpx2.Response(412), httpx2.Response(200))
+    t, _, _ = transport(httpx2.Response(412), httpx2.Response(200, json=[]))
     assert get(t).status_code == 412 and t.requests == 1
 
 
 def test_write_token_is_not_sent_so_a_retried_write_reports_per_object():
-    t, _, script = transport(httpx2.Response(200))
+    t, _, script = transport(httpx2.Response(200, json=[]))
     httpx2.Client(transport=t).post("http://zotero.test/users/1/items", json=[], headers={"Zotero-Write-Token": "x" * 32})
     assert "Zotero-Write-Token" not in script.seen[0].headers
