@@ -226,7 +226,7 @@ class RetryTransport(httpx2.BaseTransport):
         self.spent = 0.0  # time lost to trouble this run (failed attempts and waits), against the budget
         self._pause_until = 0.0
         self._pause_reason = ""
-        self._backoff = wait_exponential_jitter(initial=self.policy.initial, max=self.policy.max_wait,
+        self._backoff = wait_exponential_jitter(multiplier=self.policy.initial, max=self.policy.max_wait,
                                                 jitter=self.policy.initial)
 
     def handle_request(self, request: httpx2.Request) -> httpx2.Response:
