@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import time
+from email.utils import formatdate
+
 import httpx2
 import pytest
 
 from zotsync.errors import ServiceUnavailable
-from zotsync.library.transport import RetryPolicy, RetryTransport
+from zotsync.library.transport import RetryPolicy, RetryTransport, wait_seconds
 
 
 class Script(httpx2.BaseTransport):
@@ -66,3 +69,46 @@ def test_write_token_is_not_sent_so_a_retried_write_reports_per_object():
     t, _, script = transport(httpx2.Response(200, json=[]))
     httpx2.Client(transport=t).post("http://zotero.test/users/1/items", json=[], headers={"Zotero-Write-Token": "x" * 32})
     assert "Zotero-Write-Token" not in script.seen[0].headers
+
+
+@pytest.mark.parametrize("raw, seconds", [("7", 7.0), (" 2.5 ", 2.5), ("-3", 0.0), ("nan", None), ("NaN", None),
+                                          ("inf", float("inf")), ("soon", None), ("", None), (None, None)])
+def test_wait_header_values(raw, seconds):
+    assert wait_seconds(raw) == seconds
+
+
+def test_retry_after_as_an_http_date():
+    assert 3590 < wait_seconds(formatdate(time.time() + 3600, usegmt=True)) <= 3600
+    assert wait_seconds(formatdate(time.time() - 3600, usegmt=True)) == 0.0
+    assert wait_seconds(formatdate(time.time() + 3600, usegmt=True), allow_date=False) is None
+
+
+def test_retry_after_nan_falls_back_to_backoff_and_a_nan_backoff_is_ignored():
+    t, slept, _ = transport(httpx2.Response(429, headers={"Retry-After": "nan"}),
+                            httpx2.Response(200, headers={"Backoff": "nan"}, json=[]), httpx2.Response(200, json=[]),
+                            max_wait=5, initial=1)
+    assert get(t).status_code == 200 and len(slept) == 1 and 0 < slept[0] <= 5
+    get(t)
+    assert len(slept) == 1
+
+
+def test_a_slow_in_memory_stream_meets_the_deadline_between_chunks():
+    class Slow(httpx2.SyncByteStream):
+        def __iter__(self):
+            for _ in range(100):
+                time.sleep(0.05)
+                yield b" "
+
+    t, _, _ = transport(httpx2.Response(200, stream=Slow()), httpx2.Response(200, stream=Slow()),
+                        attempts=2, deadline=0.2, max_wait=0.01)
+    started = time.monotonic()
+    with pytest.raises(ServiceUnavailable, match=r"GET /users/1/items: .*no complete answer within 0.2 s"):
+        get(t)
+    assert time.monotonic() - started < 2
+
+
+def test_the_budget_stops_before_a_wait_that_would_pass_it():
+    t, slept, _ = transport(*[httpx2.Response(503, headers={"Retry-After": "40"})] * 3, max_wait=60, budget=50)
+    with pytest.raises(ServiceUnavailable, match=r"within the retry budget \(50 s\)"):
+        get(t)
+    assert slept == [40]
