@@ -384,3 +384,9 @@ def test_nothing_listens_is_a_clean_exit_4(tmp_path):
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     assert_one_clean_line(run_sync(tmp_path, f"http://127.0.0.1:{port}"), "GET /users/1/items", "ConnectError")
+
+
+def test_an_unexpected_status_on_the_version_probe_is_named(serve):
+    server = serve(Answer(302, b"", {"Location": "/elsewhere"}))
+    message = fails(lambda: client_for(server).changed_versions(1), ServerAnswerError)
+    assert message == "GET /users/1/items: the server's answer is unusable: HTTP 302 where 200 or 304 belongs"

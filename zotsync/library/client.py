@@ -111,7 +111,7 @@ class ZoteroClient:
         if response.status_code != 200:
             raise AuthError(f"{describe(response.request)}: cannot check the key: HTTP {response.status_code} "
                             f"{_said(response)}")
-        return answers.key_info(response.json(), describe(response.request))
+        return answers.key_info(_json(response), describe(response.request))
 
     def changed_versions(self, since: int) -> dict[str, int] | None:
         """Versions of items changed after ``since`` (trash included); None when nothing changed (304)."""
@@ -122,9 +122,12 @@ class ZoteroClient:
             self.last_version = since
             return None
         _raise_for(response)
+        if response.status_code != 200:
+            raise ServerAnswerError(f"{describe(response.request)}: the server's answer is unusable: "
+                                    f"HTTP {response.status_code} where 200 or 304 belongs")
         raw = response.headers.get("Last-Modified-Version", "")
         self.last_version = int(raw) if raw.isdigit() else since
-        return answers.versions(response.json(), describe(response.request))
+        return answers.versions(_json(response), describe(response.request))
 
     def deleted_since(self, since: int) -> list[str]:
         result = _call(self.zot.deleted, since=since)
@@ -183,6 +186,14 @@ class ZoteroClient:
 def _said(response: httpx2.Response) -> str:
     """The start of what the server said, scrubbed of secrets, on one line."""
     return " ".join(scrub(response.text).split())[:200]
+
+
+def _json(response: httpx2.Response) -> Any:
+    try:
+        return response.json()
+    except ValueError:  # the transport checks 2xx answers; this is for anything it let through
+        raise ServerAnswerError(f"{describe(response.request)}: the server's answer is unusable: "
+                                f"not JSON ({_said(response)[:80]!r})") from None
 
 
 def _raise_for(response: httpx2.Response) -> None:
