@@ -6,9 +6,10 @@ Every request pyzotero makes passes through here, so its gaps are filled once:
   garbage values fall back to exponential backoff), 409 / 5xx / timeouts / dropped
   connections are retried with exponential backoff and jitter (tenacity), and a
   ``Backoff`` header on any response pauses the next request;
-- each attempt has a total deadline (connect, headers and the whole body) on top of
-  the per-read timeout, so a server trickling one byte every few seconds cannot hold
-  a run; the body is read here, and its content encoding decoded;
+- each attempt has a total deadline (connect, headers and the whole body; by default two
+  read timeouts) on top of the per-read timeout, so a server trickling one byte every few
+  seconds cannot hold a run: past it, the request fails at once (a server that slow is not
+  retried); the body is read here, and its content encoding decoded;
 - a 2xx answer that is empty, cut short, mis-encoded, an HTML page or not JSON is
   retried like a 503; if it stays so, ``ServerAnswerError`` names the request;
 - every wait is capped (``max_wait``) and so is all the time a run loses to trouble
@@ -33,7 +34,7 @@ from typing import Any
 
 import httpcore2
 import httpx2
-from tenacity import RetryCallState, Retrying, retry_if_exception_type, stop_after_attempt
+from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt
 from tenacity.stop import stop_base
 from tenacity.wait import wait_exponential_jitter
 
@@ -43,7 +44,7 @@ from zotsync.secrets_store import scrub
 
 RETRY_STATUSES = {409, 429, 500, 502, 503, 504}
 WAIT_HEADER_STATUSES = {429, 503}
-DEADLINE_PER_TIMEOUT = 4  # without an explicit deadline: four read timeouts for one whole answer
+DEADLINE_PER_TIMEOUT = 2  # without an explicit deadline: two read timeouts for one whole answer
 DEFAULT_DEADLINE = 120.0
 
 
@@ -53,7 +54,7 @@ class RetryPolicy:
     max_wait: float = 60.0  # cap on any single wait, even when the server asks for more
     budget: float = 300.0  # cap on all time lost to trouble in one run: failed attempts and waits
     initial: float = 1.0
-    deadline: float | None = None  # one whole answer; None: four read timeouts (or 120 s)
+    deadline: float | None = None  # one whole answer; None: two read timeouts (or 120 s)
     sleep: Callable[[float], None] = time.sleep
 
 
@@ -71,15 +72,17 @@ class Wait:
 
 
 class Transient(Exception):
-    """A response or network error worth retrying; ``answer`` marks a malformed answer."""
+    """A response or network error worth retrying; ``answer`` marks a malformed answer, ``final``
+    one that is not retried after all (the deadline passed while data was still coming)."""
 
     def __init__(self, reason: str, retry_after: float | None = None, answer: bool = False,
-                 asked_by: str | None = None) -> None:
+                 asked_by: str | None = None, final: bool = False) -> None:
         super().__init__(reason)
         self.reason = reason
         self.retry_after = retry_after
         self.answer = answer
         self.asked_by = asked_by
+        self.final = final
 
 
 # ---- parsing wait headers ------------------------------------------------------
@@ -241,7 +244,7 @@ class RetryTransport(httpx2.BaseTransport):
         where = describe(request)
         policy = self.policy
         retrying = Retrying(
-            retry=retry_if_exception_type(Transient),
+            retry=retry_if_exception(lambda exc: isinstance(exc, Transient) and not exc.final),
             stop=stop_after_attempt(policy.attempts) | PastBudget(self),
             wait=self._wait,
             sleep=lambda seconds: None,  # the wait is made in before_sleep, where its reason is known
@@ -282,7 +285,7 @@ class RetryTransport(httpx2.BaseTransport):
             raw = _read_raw(response, end)
         except httpx2.TimeoutException as exc:
             if time.monotonic() >= end:
-                raise Transient(f"no complete answer within {self._deadline(request):g} s") from None
+                raise Transient(f"no complete answer within {self._deadline(request):g} s", final=True) from None
             raise Transient(f"{type(exc).__name__} (no data for {self.timeout or '?'} s)") from None
         except httpx2.RemoteProtocolError as exc:
             raise Transient(f"the answer was cut short ({scrub(str(exc))[:120]})") from None
@@ -344,6 +347,9 @@ class RetryTransport(httpx2.BaseTransport):
         self.policy.sleep(wait.seconds)
 
     def _gave_up(self, exc: Transient, where: str, attempts: int) -> Exception:
+        if exc.final:
+            return ServiceUnavailable(f"{where}: {exc.reason}: the server sends too slowly (not retried); "
+                                      "the next run will try again")
         budget_hit = attempts < self.policy.attempts
         how = (f"within the retry budget ({self.policy.budget:g} s)" if budget_hit
                else f"after {attempts} attempts")
