@@ -286,7 +286,8 @@ class RetryTransport(httpx2.BaseTransport):
         except httpx2.TimeoutException as exc:
             if time.monotonic() >= end:
                 raise Transient(f"no complete answer within {self._deadline(request):g} s", final=True) from None
-            raise Transient(f"{type(exc).__name__} (no data for {self.timeout or '?'} s)") from None
+            read = (request.extensions.get("timeout") or {}).get("read")
+            raise Transient(f"{type(exc).__name__} after {read:g} s" if read else type(exc).__name__) from None
         except httpx2.RemoteProtocolError as exc:
             raise Transient(f"the answer was cut short ({scrub(str(exc))[:120]})") from None
         except (httpx2.NetworkError, httpx2.ProtocolError) as exc:
