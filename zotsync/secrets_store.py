@@ -1,8 +1,15 @@
-"""The API key: ZOTERO_API_KEY first, else the system keyring. Never printed, logged or stored elsewhere."""
+"""The API key: ZOTERO_API_KEY first, else the system keyring. Never printed, logged or stored elsewhere.
+
+``scrub`` is the one function every text from a server (or about a request) passes through
+before it reaches an exception message, a log line or a report: it blanks the keys this process
+knows (``register_secret``) and anything shaped like a credential in a header or a query.
+"""
 
 from __future__ import annotations
 
 import os
+import re
+from urllib.parse import quote
 
 import keyring
 from keyring.errors import KeyringError
@@ -11,6 +18,30 @@ from zotsync.errors import ConfigError
 
 SERVICE = "zotsync"
 ENV = "ZOTERO_API_KEY"
+
+
+MIN_SECRET = 6  # shorter "keys" (test placeholders) would blank ordinary words
+REDACTED = "***"
+_SECRETS: set[str] = set()
+_CREDENTIALS = re.compile(
+    r"(?i)(\b(?:authorization\s*[:=]\s*bearer|bearer|zotero-api-key\s*[:=]|api[_-]?key\s*[:=])\s*[\"']?)"
+    r"[A-Za-z0-9._~+/-]+"
+    r"|([?&;](?:key|api_key)=)[^&\s\"'<>]+")
+
+
+def register_secret(secret: str) -> None:
+    """Remember a secret (the API key in use) so that ``scrub`` blanks it wherever it appears."""
+    secret = secret.strip()
+    if len(secret) >= MIN_SECRET:
+        _SECRETS.update({secret, quote(secret, safe="")})
+
+
+def scrub(text: str) -> str:
+    """``text`` without any known secret or credential-shaped value."""
+    for secret in sorted(_SECRETS, key=len, reverse=True):
+        if secret in text:
+            text = text.replace(secret, REDACTED)
+    return _CREDENTIALS.sub(lambda m: (m.group(1) or m.group(2)) + REDACTED, text)
 
 
 def _account(api_url: str) -> str:
@@ -25,6 +56,7 @@ def env_api_key() -> str:
 def get_api_key(api_url: str) -> str:
     key = env_api_key()
     if key:
+        register_secret(key)
         return key
     try:
         stored = keyring.get_password(SERVICE, _account(api_url))
@@ -36,10 +68,12 @@ def get_api_key(api_url: str) -> str:
     if not stored:
         raise ConfigError(f"no API key: set {ENV} or run 'zotsync login' (create a key at "
                           "https://www.zotero.org/settings/keys)")
+    register_secret(stored)
     return stored
 
 
 def store_api_key(api_url: str, key: str) -> None:
+    register_secret(key)
     try:
         keyring.set_password(SERVICE, _account(api_url), key)
     except (KeyringError, RuntimeError) as exc:

@@ -20,7 +20,7 @@ import httpx2
 from hishel.httpx2 import CacheTransport
 
 from zotsync import __version__
-from zotsync.errors import ServiceUnavailable, ZotsyncError
+from zotsync.errors import ServerAnswerError, ServiceUnavailable, ZotsyncError
 from zotsync.library.transport import RetryPolicy, RetryTransport
 
 # Seconds between two requests to one host, from each service's documentation: Semantic
@@ -92,7 +92,7 @@ class Fetcher:
     def __init__(self, cache_dir: Path | None, policy: RetryPolicy | None = None, contact: str = "",
                  offline: bool = False, inner: httpx2.BaseTransport | None = None, pace: Pace | None = None) -> None:
         self.offline = offline
-        self.retry = RetryTransport(inner, policy)
+        self.retry = RetryTransport(inner, policy, expect_json=False)
         self.pace = pace or Pace(contact)
         network: httpx2.BaseTransport = _OfflineTransport() if offline else _PacedTransport(self.retry, self.pace)
         transport: httpx2.BaseTransport = network
@@ -117,7 +117,7 @@ class Fetcher:
             response = self.client.send(request)
         except httpx2.HTTPError as exc:
             raise FetchError(f"request failed ({type(exc).__name__})", url) from None
-        except ServiceUnavailable:
+        except (ServiceUnavailable, ServerAnswerError):
             raise FetchError("unavailable or rate-limited past the retry budget", url) from None
         if response.status_code >= 400 and response.status_code not in ok:
             raise FetchError(f"HTTP {response.status_code}", str(response.request.url), response.status_code)
