@@ -30,7 +30,7 @@ from zotsync.library.answers import UNREPORTED
 from zotsync.library.client import LibrarySpec, ZoteroClient
 from zotsync.library.transport import RetryPolicy, Wait
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 KEY = "echoedkey0123456789ABCD"
 SPEC = LibrarySpec("user", 1)
 ITEM = {"key": "ABCDEFGH", "version": 3, "data": {"key": "ABCDEFGH", "version": 3, "itemType": "book", "title": "x"}}
