@@ -58,13 +58,15 @@ class Environment:
     timeout: float = 30.0  # ZOTSYNC_TIMEOUT: per request
     doi_resolver: str = ""  # ZOTSYNC_DOI_RESOLVER: another doi.org (a mirror, or a test server)
     s2_api: str = ""  # ZOTSYNC_S2_API: another Semantic Scholar Graph API base
+    sandbox_key: str = ""  # ZOTSYNC_SANDBOX_KEY: the key `zotsync sandbox` expects (kept out of `ps`)
 
     @classmethod
     def read(cls, environ: Mapping[str, str] | None = None) -> Environment:
         env = os.environ if environ is None else environ
         return cls(env.get("ZOTSYNC_LIBRARY", ""), env.get("ZOTSYNC_API_URL", ""), env.get("ZOTSYNC_STATE_DIR", ""),
                    _seconds(env, "ZOTSYNC_MAX_WAIT", cls.max_wait), _seconds(env, "ZOTSYNC_RETRY_BUDGET", cls.retry_budget),
-                   _seconds(env, "ZOTSYNC_TIMEOUT", cls.timeout), _url(env, "ZOTSYNC_DOI_RESOLVER"), _url(env, "ZOTSYNC_S2_API"))
+                   _seconds(env, "ZOTSYNC_TIMEOUT", cls.timeout), _url(env, "ZOTSYNC_DOI_RESOLVER"), _url(env, "ZOTSYNC_S2_API"),
+                   env.get("ZOTSYNC_SANDBOX_KEY", "").strip())
 
 
 def _url(env: Mapping[str, str], name: str) -> str:
@@ -187,12 +189,22 @@ def command_line_source(args: tuple[str, ...], kind: str | None) -> Source:
 
 def api_url_from(flag: str | None, env: Environment | None = None) -> str:
     """The API base URL for commands without a config file (login, logout)."""
-    return flag or (env or Environment.read()).api_url or DEFAULT_API_URL
+    return checked_url(flag or (env or Environment.read()).api_url or DEFAULT_API_URL)
+
+
+def checked_url(url: str) -> str:
+    """An http(s) URL with a host, else ConfigError: pyzotero would take a bare host for a local path."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        raise ConfigError(f"the API URL must start with https:// (or http://) and name a host, not {url!r}")
+    return url.rstrip("/")
 
 
 def resolve(config_path: str | None, library: str | None, api_url: str | None, state_dir: str | None,
             paths: tuple[str, ...], collection: str | None, kind: str | None, need_sources: bool = True,
-            env: Environment | None = None, offline: bool = False) -> Settings:
+            env: Environment | None = None, offline: bool = False, retry_budget: float | None = None) -> Settings:
     """The settings of one command, from its flags, the environment and the config file."""
     env = env or Environment.read()
     raw = load_config(Path(config_path) if config_path else None, explicit=bool(config_path))
@@ -201,10 +213,10 @@ def resolve(config_path: str | None, library: str | None, api_url: str | None, s
     chosen_dir = state_dir or env.state_dir or raw.get("state_dir")
     settings = Settings(
         library=chosen_library,
-        api_url=api_url or env.api_url or str(raw.get("api_url", DEFAULT_API_URL)),
+        api_url=checked_url(api_url or env.api_url or str(raw.get("api_url", DEFAULT_API_URL))),
         state_dir=Path(os.path.expanduser(str(chosen_dir))) if chosen_dir else default_state_dir(),
         sources=(command_line_source(paths, kind),) if paths else tuple(sources_from(raw, origin)),
-        collection=collection, max_wait=env.max_wait, retry_budget=env.retry_budget, timeout=env.timeout,
+        collection=collection, max_wait=env.max_wait, retry_budget=retry_budget or env.retry_budget, timeout=env.timeout,
         contact=str(raw.get("contact", "")), offline=offline,
         doi_resolver=env.doi_resolver or Settings.doi_resolver, s2_api=env.s2_api or Settings.s2_api)
     if not settings.library:

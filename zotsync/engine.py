@@ -7,6 +7,7 @@ engine adds each configured source's tags and collection. The CLI, cron and test
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from typing import TYPE_CHECKING, Protocol
 
@@ -29,7 +30,9 @@ __all__ = ["KEY_ALPHABET", "NoProgress", "Progress", "RunResult", "Source", "key
 
 
 class Progress(Protocol):
-    """Told how many objects will be written, then as each batch lands."""
+    """Told what the run is doing, how many objects will be written, then as each batch lands."""
+
+    def phase(self, text: str) -> None: ...
 
     def start(self, total: int) -> None: ...
 
@@ -37,6 +40,9 @@ class Progress(Protocol):
 
 
 class NoProgress:
+    def phase(self, text: str) -> None:
+        return None
+
     def start(self, total: int) -> None:
         return None
 
@@ -46,20 +52,24 @@ class NoProgress:
 
 def sync(sources: list[Source], library: Library, state: State, library_uri: str, dry_run: bool = False,
          progress: Progress | None = None, collection: str | None = None, fetch: Fetch | None = None) -> RunResult:
+    progress = progress or NoProgress()
+    progress.phase("reading the sources")
     parsed, collection_of, harvests = read(sources, fetch)
     works = file_in(group(parsed.parsed), collection_of, collection)
+    progress.phase(f"reading the library ({len(works)} works from {parsed.files} documents)")
     refresh_mirror(library, state)
     snap = snapshot(state, library_uri, known_collections(library, state, {n for w in works for n in w.collections}))
     derive = key_deriver(library_uri)
+    progress.phase("planning")
     the_plan = plan(assign_keys(works, snap, LibraryIndex.from_mirror(snap.mirror), derive), snap, derive)
     if dry_run:
         return RunResult(parsed, the_plan, None, library.requests)
-    progress = progress or NoProgress()
     progress.start(the_plan.writes)
     applied = Applier(library, state, replan, progress.advance).run(the_plan)
     if not any(o.action == Result.FAILED for o in applied.outcomes):
         record_harvests(state, harvests)
     state.set_meta("last_sync", now())
+    state.set_meta("last_parse_errors", json.dumps([str(e) for e in parsed.errors], ensure_ascii=False))
     state.commit()
     return RunResult(parsed, the_plan, applied, library.requests)
 

@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import os
 import re
+from typing import Any
 from urllib.parse import quote
-
-import keyring
-from keyring.errors import KeyringError
 
 from zotsync.errors import ConfigError
 
@@ -58,9 +56,10 @@ def get_api_key(api_url: str) -> str:
     if key:
         register_secret(key)
         return key
+    keyring, errors = _keyring()
     try:
         stored = keyring.get_password(SERVICE, _account(api_url))
-    except (KeyringError, RuntimeError) as exc:
+    except (errors.KeyringError, RuntimeError) as exc:
         raise ConfigError(
             f"no API key: {ENV} is not set and the system keyring cannot be read ({type(exc).__name__}). "
             f"Under cron, set {ENV} in the job's environment (or unlock the keyring), "
@@ -69,23 +68,33 @@ def get_api_key(api_url: str) -> str:
         raise ConfigError(f"no API key: set {ENV} or run 'zotsync login' (create a key at "
                           "https://www.zotero.org/settings/keys)")
     register_secret(stored)
-    return stored
+    return str(stored)
 
 
 def store_api_key(api_url: str, key: str) -> None:
     register_secret(key)
+    keyring, errors = _keyring()
     try:
         keyring.set_password(SERVICE, _account(api_url), key)
-    except (KeyringError, RuntimeError) as exc:
+    except (errors.KeyringError, RuntimeError) as exc:
         raise ConfigError(f"cannot store the key in the system keyring ({type(exc).__name__}); "
                           f"set {ENV} instead") from None
 
 
 def delete_api_key(api_url: str) -> bool:
+    keyring, errors = _keyring()
     try:
         keyring.delete_password(SERVICE, _account(api_url))
         return True
-    except keyring.errors.PasswordDeleteError:
+    except errors.PasswordDeleteError:
         return False
-    except (KeyringError, RuntimeError) as exc:
+    except (errors.KeyringError, RuntimeError) as exc:
         raise ConfigError(f"cannot reach the system keyring ({type(exc).__name__})") from None
+
+
+def _keyring() -> tuple[Any, Any]:
+    """The keyring, imported only by the commands that use it (it costs start-up time, and logs import this module)."""
+    import keyring
+    import keyring.errors
+
+    return keyring, keyring.errors
