@@ -53,8 +53,8 @@ class Cli:
                     "ZOTSYNC_STATE_DIR": str(state_dir), "ZOTSYNC_MAX_WAIT": "0.05",
                     "ZOTSYNC_TIMEOUT": "2"}
 
-    def run(self, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", "zotsync", *args], capture_output=True, text=True,
+    def run(self, *args: str, env: dict[str, str] | None = None, input: str = "") -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "zotsync", *args], capture_output=True, text=True, input=input,
                               env={**self.env, **(env or {})}, cwd=self.workdir, timeout=300)
 
     def sync(self, *paths: str | Path, extra: tuple[str, ...] = ()) -> tuple[subprocess.CompletedProcess[str], dict[str, Any]]:

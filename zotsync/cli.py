@@ -20,11 +20,12 @@ import click
 
 from zotsync import __version__, logs
 from zotsync.config import Settings, api_url_from, resolve
-from zotsync.errors import ZotsyncError
+from zotsync.errors import ConfigError, ZotsyncError
 from zotsync.library.base import DEFAULT_API_URL
 
 if TYPE_CHECKING:
     from zotsync.documents import ParseResult
+    from zotsync.fetch.read import Fetch
     from zotsync.library.client import LibrarySpec, ZoteroClient
     from zotsync.model import RunResult
     from zotsync.state import State
@@ -59,6 +60,11 @@ config_option = click.option("--config", "config_path", type=click.Path(dir_okay
 format_option = click.option("--format", "kind", type=SourceKind(), help="Force one source kind (a parser name).")
 
 
+def say(line: str) -> None:
+    """Every line zotsync prints about trouble, in one style: ``zotsync: error: …``, ``zotsync: warning: …``."""
+    click.echo(f"zotsync: {line}", err=True)
+
+
 def handle_errors(func: F) -> F:
     """Turn a ZotsyncError into one line on stderr and its exit code; no traceback."""
 
@@ -68,17 +74,17 @@ def handle_errors(func: F) -> F:
             return func(*args, **kwargs)
         except ZotsyncError as exc:
             logs.LOGGER.error("%s", exc)
-            click.echo(f"zotsync: {exc}", err=True)
+            say(f"error: {exc}")
             sys.exit(exc.exit_code)
         except KeyboardInterrupt:
             logs.LOGGER.warning("interrupted")
-            click.echo("zotsync: interrupted; what landed is recorded, the next run finishes the job", err=True)
+            say("interrupted; what landed is recorded, the next run finishes the job")
             sys.exit(130)
 
     return wrapper  # type: ignore[return-value]
 
 
-@click.group()
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="zotsync")
 def main() -> None:
     """Get bibliographic records into Zotero and keep them there."""
@@ -86,9 +92,9 @@ def main() -> None:
 
 def report_parse_problems(result: ParseResult) -> None:
     for warning in result.warnings:
-        click.echo(f"warning: {warning}", err=True)
+        say(f"warning: {warning}")
     for error in result.errors:
-        click.echo(f"error: {error}", err=True)
+        say(f"error: {error}")
 
 
 # ---------------------------------------------------------------- parse
@@ -114,7 +120,7 @@ def parse(paths: tuple[str, ...], as_json: bool, kind: str | None) -> None:
             click.echo(f"{p.item['itemType']:<16} {p.item.get('date', ''):<10} {who[:20]:<20} {p.item.get('title', '')[:70]}")
     if not result.parsed:
         if not result.errors:
-            click.echo("error: no documents found", err=True)
+            say("error: no documents found")
         sys.exit(2)
 
 
@@ -158,6 +164,16 @@ class TerminalProgress:
         self.enabled = not quiet and sys.stderr.isatty()
         self.bar: Any = None
 
+    def phase(self, text: str) -> None:
+        """What the run is doing before it writes (reading, parsing, planning), at a terminal only."""
+        if self.enabled:
+            click.echo(f"zotsync: {text}…", err=True)
+
+    def wait(self, wait: object) -> None:
+        """A wait the server asked for (``waiting 30 s: the server asked (429)``), at a terminal only."""
+        if self.enabled:
+            click.echo(f"zotsync: {wait}", err=True)
+
     def start(self, total: int) -> None:
         if self.enabled and total >= self.MIN_WRITES:
             self.bar = click.progressbar(length=total, label="writing to Zotero", file=sys.stderr)
@@ -179,17 +195,19 @@ def _finish(result: RunResult, dry_run: bool, quiet: bool, json_path: str | None
     if json_path:
         report.write_report(json_path, data)
     trouble = report.trouble_lines(result)
+    for line in trouble:
+        logs.LOGGER.warning("%s", line)  # the log names each failed document and item
     if dry_run:
         click.echo(report.dry_run_table(result.plan))
         for line in trouble:
-            click.echo(line, err=True)
+            say(line)
         return 2 if result.parsed.errors and not result.parsed.parsed else 0
     tally = report.counts(result)
     logs.LOGGER.info("sync finished: %s", report.summary(tally, result.requests))
     for line in report.parse_warnings(result) if not quiet else []:
-        click.echo(line, err=True)
+        say(line)
     for line in trouble:
-        click.echo(line, err=True)
+        say(line)
     if not quiet:
         click.echo(report.summary(tally, result.requests))
     if result.parsed.errors and not result.parsed.parsed:
@@ -208,25 +226,55 @@ def _finish(result: RunResult, dry_run: bool, quiet: bool, json_path: str | None
 @click.option("--collection", help="File the items in this collection (created when missing).")
 @config_option
 @format_option
+@click.option("--offline", is_flag=True, help="Read live sources (DOIs, URLs, OAI-PMH) from the cache only.")
+@click.option("--retry-budget", type=click.FloatRange(min=0, min_open=True),
+              help="Seconds a run may lose to an unavailable or rate-limiting server, waits included [env ZOTSYNC_RETRY_BUDGET; 300].")
 @handle_errors
 def sync_command(paths: tuple[str, ...], library: str | None, dry_run: bool, json_path: str | None, quiet: bool,
                  api_url: str | None, state_dir: str | None, collection: str | None, config_path: str | None,
-                 kind: str | None) -> None:
-    """Bring a Zotero library in step with the documents under PATHS (or the configured sources)."""
+                 kind: str | None, offline: bool, retry_budget: float | None) -> None:
+    """Bring a Zotero library in step with the documents under PATHS (or the configured sources).
+
+    A PATH may also be a live source: a DOI, a repository item page (IRIS, DSpace: read by
+    OAI-PMH), a VuFind record page, or a Semantic Scholar paper page (with its references).
+    """
     from zotsync.lock import RunLock
     from zotsync.state import State
 
-    cfg = resolve(config_path, library, api_url, state_dir, paths, collection, kind)
-    logs.setup(cfg.state_dir)
-    with connect(cfg) as (client, spec, _):
-        path = cfg.state_path(spec.kind, spec.id)
-        with RunLock(path.with_suffix(".lock")):
-            state = State(path)
-            try:
-                result = _run(cfg, client, spec, state, dry_run, quiet)
-            finally:
-                state.close()
+    with report_on_failure(json_path):
+        cfg = resolve(config_path, library, api_url, state_dir, paths, collection, kind, offline=offline,
+                      retry_budget=retry_budget)
+        logs.setup(cfg.state_dir)
+        with connect(cfg) as (client, spec, _):
+            path = cfg.state_path(spec.kind, spec.id)
+            with RunLock(path.with_suffix(".lock")):
+                state = State(path)
+                try:
+                    result = _run(cfg, client, spec, state, dry_run, quiet)
+                finally:
+                    state.close()
     sys.exit(_finish(result, dry_run, quiet, json_path))
+
+
+@contextlib.contextmanager
+def report_on_failure(json_path: str | None) -> Iterator[None]:
+    """A run that stops early still writes its --json-report: what stopped it and with which exit code."""
+    try:
+        yield
+    except ZotsyncError as exc:
+        _write_failure(json_path, str(exc), exc.exit_code)
+        raise
+    except KeyboardInterrupt:
+        _write_failure(json_path, "interrupted", 130)
+        raise
+
+
+def _write_failure(json_path: str | None, error: str, exit_code: int) -> None:
+    if json_path:
+        from zotsync import report
+
+        with contextlib.suppress(ZotsyncError):  # the error being reported is the one that matters
+            report.write_report(json_path, report.failure_report(error, exit_code))
 
 
 def _run(cfg: Settings, client: ZoteroClient, spec: LibrarySpec, state: State, dry_run: bool, quiet: bool) -> RunResult:
@@ -234,10 +282,32 @@ def _run(cfg: Settings, client: ZoteroClient, spec: LibrarySpec, state: State, d
 
     logs.LOGGER.info("sync of %s started", spec)
     progress = TerminalProgress(quiet)
+    client.transport.on_wait = progress.wait
+    with live_sources(cfg, state) as fetch:
+        try:
+            return sync(list(cfg.sources), client, state, spec.uri, dry_run, progress, cfg.collection, fetch)
+        finally:
+            progress.close()
+
+
+@contextlib.contextmanager
+def live_sources(cfg: Settings, state: State) -> Iterator[Fetch | None]:
+    """What fetches the live sources, when any source names one; its cache lives under the state dir."""
+    if not any(source.targets for source in cfg.sources):
+        yield None
+        return
+    from zotsync.engine import StateHarvestLog
+    from zotsync.fetch.http import Fetcher
+    from zotsync.fetch.read import live_reader
+    from zotsync.fetch.run import Services
+    from zotsync.library.transport import RetryPolicy
+
+    fetcher = Fetcher(cfg.state_dir / "http-cache", RetryPolicy(max_wait=cfg.max_wait, budget=cfg.retry_budget),
+                      cfg.contact, cfg.offline)
     try:
-        return sync(list(cfg.sources), client, state, spec.uri, dry_run, progress, cfg.collection)
+        yield live_reader(fetcher, StateHarvestLog(state), Services(cfg.doi_resolver, cfg.s2_api))
     finally:
-        progress.close()
+        fetcher.close()
 
 
 # ---------------------------------------------------------------- login / logout / status
@@ -245,15 +315,19 @@ def _run(cfg: Settings, client: ZoteroClient, spec: LibrarySpec, state: State, d
 
 @main.command()
 @api_url_option
-@click.option("--key", "key_option", help="The API key (default: ZOTERO_API_KEY, else asked for).")
 @handle_errors
-def login(api_url: str | None, key_option: str | None) -> None:
-    """Store a Zotero API key in the system keyring, after checking it with /keys/current."""
+def login(api_url: str | None) -> None:
+    """Store a Zotero API key in the system keyring, after checking it with /keys/current.
+
+    The key is asked for (hidden), or read from standard input when it is not a terminal
+    (``pass show zotero | zotsync login``), or taken from ZOTERO_API_KEY: never from an
+    argument, which every user of the machine could see in ``ps``.
+    """
     from zotsync.library.client import LibrarySpec, ZoteroClient
     from zotsync.secrets_store import env_api_key, store_api_key
 
     api_url = api_url_from(api_url)
-    key = key_option or env_api_key() or click.prompt("Zotero API key", hide_input=True)
+    key = env_api_key() or read_key()
     client = ZoteroClient(LibrarySpec("user", 0), key, api_url)
     try:
         info = client.key_info()
@@ -268,6 +342,14 @@ def login(api_url: str | None, key_option: str | None) -> None:
         click.echo(f"Group access: {', '.join(sorted(access['groups']))}")
     if not user.get("write"):
         click.echo("warning: this key cannot write to your library; sync will fail with exit code 3", err=True)
+
+
+def read_key() -> str:
+    typed = str(click.prompt("Zotero API key", hide_input=True)) if sys.stdin.isatty() else sys.stdin.readline()
+    key = typed.strip()
+    if not key:
+        raise ConfigError("no API key given (type it at the prompt, or pipe it to zotsync login)")
+    return key
 
 
 @main.command()
@@ -310,8 +392,39 @@ def status(library: str | None, state_dir: str | None, api_url: str | None, conf
         click.echo(f"failures:       {len(failures)}")
         for source, message, at in failures:
             click.echo(f"  {at} {source}: {message}")
+        unreadable = json.loads(state.get_meta("last_parse_errors", "[]"))
+        click.echo(f"unreadable documents in the last run: {len(unreadable)}")
+        for line in unreadable:
+            click.echo(f"  {line}")
     finally:
         state.close()
+
+
+@main.command()
+@library_option("user:ID, group:ID, or sandbox.")
+@click.option("--json", "as_json", is_flag=True, help="Print the rows as JSON.")
+@state_dir_option
+@api_url_option
+@config_option
+@handle_errors
+def show(library: str | None, as_json: bool, state_dir: str | None, api_url: str | None, config_path: str | None) -> None:
+    """List what is in a library (the sandbox included), with what zotsync manages."""
+    from zotsync import show as shown
+    from zotsync.state import State
+
+    cfg = resolve(config_path, library, api_url, state_dir, (), None, None, need_sources=False)
+    with connect(cfg) as (client, spec, _):
+        objects = client.all_items()
+        path = cfg.state_path(spec.kind, spec.id)
+        sources: dict[str, str] = {}
+        if path.exists():
+            state = State(path)
+            try:
+                sources = state.sources()
+            finally:
+                state.close()
+    table = shown.rows(objects, sources)
+    click.echo(shown.as_json(table) if as_json else shown.as_table(table))
 
 
 # ---------------------------------------------------------------- sandbox
@@ -320,19 +433,30 @@ def status(library: str | None, state_dir: str | None, api_url: str | None, conf
 @main.command()
 @click.option("--port", default=0, show_default=True, help="0 picks a free port.")
 @click.option("--user-id", default=1, show_default=True, type=int)
-@click.option("--api-key", required=True, help="The key clients must send.")
+@click.option("--api-key", help="The key clients must send (visible in ps: prefer ZOTSYNC_SANDBOX_KEY or --api-key-file).")
+@click.option("--api-key-file", type=click.File("r"), help="A file whose first line is the key clients must send.")
 @click.option("--group-id", "group_ids", multiple=True, type=int, help="A group library the key can use.")
 @click.option("--data-dir", type=click.Path(file_okay=False), help="Keep the library here (default: in memory).")
 @click.option("--no-rate-limit", is_flag=True, help="Turn off the real server's 100-burst, 10/s limit.")
 @handle_errors
-def sandbox(port: int, user_id: int, api_key: str, group_ids: tuple[int, ...], data_dir: str | None,
-            no_rate_limit: bool) -> None:
+def sandbox(port: int, user_id: int, api_key: str | None, api_key_file: Any, group_ids: tuple[int, ...],
+            data_dir: str | None, no_rate_limit: bool) -> None:
     """Serve the sandbox Zotero Web API on 127.0.0.1 until stopped."""
+    from zotsync.config import Environment
     from zotsync.sandbox.app import Account
     from zotsync.sandbox.server import SandboxServer
 
-    server = SandboxServer(Account(user_id, api_key, groups=group_ids), Path(data_dir) if data_dir else None,
-                           port, rate_limit=not no_rate_limit)
+    key = (api_key or (api_key_file.readline() if api_key_file else "") or Environment.read().sandbox_key).strip()
+    if not key:
+        raise ConfigError("the sandbox needs the key its clients will send: ZOTSYNC_SANDBOX_KEY, --api-key-file or --api-key")
+    if not 0 <= port <= 65535:
+        raise ConfigError(f"--port must be between 0 and 65535, not {port}")
+    try:
+        server = SandboxServer(Account(user_id, key, groups=group_ids), Path(data_dir) if data_dir else None,
+                               port, rate_limit=not no_rate_limit)
+    except OSError as exc:
+        where = f"the data dir {data_dir}" if data_dir and exc.filename else f"127.0.0.1:{port}"
+        raise ConfigError(f"cannot serve the sandbox on {where}: {exc.strerror or exc}") from None
     click.echo(f"listening {server.url}")
     sys.stdout.flush()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))

@@ -13,12 +13,16 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import platformdirs
 
+from zotsync.config_schema import check
 from zotsync.errors import ConfigError
 from zotsync.library.base import DEFAULT_API_URL
+
+if TYPE_CHECKING:
+    from zotsync.fetch.targets import Target
 
 APP = "zotsync"
 
@@ -33,12 +37,13 @@ def default_state_dir() -> Path:
 
 @dataclass(frozen=True)
 class Source:
-    """One configured source: paths, and what to do with its items."""
+    """One configured source: paths and live targets, and what to do with their items."""
 
     paths: list[str]
     collection: str | None = None
     tags: list[str] = field(default_factory=list)
     kind: str | None = None
+    targets: tuple[Target, ...] = ()  # live sources: DOIs, papers, OAI-PMH sets, record pages
 
 
 @dataclass(frozen=True)
@@ -51,13 +56,24 @@ class Environment:
     max_wait: float = 60.0  # ZOTSYNC_MAX_WAIT: cap on one wait for the server, seconds
     retry_budget: float = 300.0  # ZOTSYNC_RETRY_BUDGET: cap on all waiting for one request
     timeout: float = 30.0  # ZOTSYNC_TIMEOUT: per request
+    doi_resolver: str = ""  # ZOTSYNC_DOI_RESOLVER: another doi.org (a mirror, or a test server)
+    s2_api: str = ""  # ZOTSYNC_S2_API: another Semantic Scholar Graph API base
+    sandbox_key: str = ""  # ZOTSYNC_SANDBOX_KEY: the key `zotsync sandbox` expects (kept out of `ps`)
 
     @classmethod
     def read(cls, environ: Mapping[str, str] | None = None) -> Environment:
         env = os.environ if environ is None else environ
         return cls(env.get("ZOTSYNC_LIBRARY", ""), env.get("ZOTSYNC_API_URL", ""), env.get("ZOTSYNC_STATE_DIR", ""),
                    _seconds(env, "ZOTSYNC_MAX_WAIT", cls.max_wait), _seconds(env, "ZOTSYNC_RETRY_BUDGET", cls.retry_budget),
-                   _seconds(env, "ZOTSYNC_TIMEOUT", cls.timeout))
+                   _seconds(env, "ZOTSYNC_TIMEOUT", cls.timeout), _url(env, "ZOTSYNC_DOI_RESOLVER"), _url(env, "ZOTSYNC_S2_API"),
+                   env.get("ZOTSYNC_SANDBOX_KEY", "").strip())
+
+
+def _url(env: Mapping[str, str], name: str) -> str:
+    raw = env.get(name, "").strip().rstrip("/")
+    if raw and not raw.startswith(("http://", "https://")):
+        raise ConfigError(f"{name} must be an http(s) URL, not {raw!r}")
+    return raw
 
 
 def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
@@ -83,6 +99,10 @@ class Settings:
     max_wait: float = Environment.max_wait
     retry_budget: float = Environment.retry_budget
     timeout: float = Environment.timeout
+    contact: str = ""  # an e-mail address for the services that ask for one (Crossref's polite pool)
+    offline: bool = False  # live sources from the cache only
+    doi_resolver: str = "https://doi.org"
+    s2_api: str = "https://api.semanticscholar.org/graph/v1"
 
     @property
     def sandbox(self) -> bool:
@@ -104,9 +124,11 @@ def load_config(path: Path | None, explicit: bool) -> dict[str, Any]:
             raise ConfigError(f"config file {path} does not exist")
         return {}
     try:
-        return tomllib.loads(path.read_text("utf-8"))
+        raw = tomllib.loads(path.read_text("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError) as exc:
         raise ConfigError(f"{path}: {exc}") from None
+    check(raw, str(path))
+    return raw
 
 
 def expand(pattern: str) -> list[str]:
@@ -116,28 +138,73 @@ def expand(pattern: str) -> list[str]:
 
 
 def sources_from(raw: dict[str, Any], origin: str) -> list[Source]:
+    """The config's [[sources]] (already checked against the schema)."""
     out = []
     for i, entry in enumerate(raw.get("sources", [])):
-        if not isinstance(entry, dict):
-            raise ConfigError(f"{origin}: sources[{i}] must be a table ([[sources]])")
         paths = entry.get("paths") or ([entry["path"]] if "path" in entry else [])
-        if not paths:
-            raise ConfigError(f"{origin}: sources[{i}] has no 'paths'")
-        if isinstance(paths, str):
-            paths = [paths]
-        out.append(Source([p for pattern in paths for p in expand(str(pattern))],
-                          entry.get("collection"), [str(t) for t in entry.get("tags", [])], entry.get("format")))
+        out.append(Source([p for pattern in paths for p in expand(str(pattern))], entry.get("collection"),
+                          [str(t) for t in entry.get("tags", [])], entry.get("format"),
+                          live_targets(entry, f"{origin}: sources[{i}]")))
     return out
+
+
+def live_targets(entry: dict[str, Any], where: str) -> tuple[Target, ...]:
+    from zotsync.fetch.targets import DoiTarget, OaiTarget, s2_target, target_of
+
+    targets: list[Target] = []
+    for url in [*([entry["url"]] if "url" in entry else []), *entry.get("urls", [])]:
+        target = target_of(url)
+        if target is None:
+            raise ConfigError(f"{where}: {url!r} is not a page zotsync can fetch (a DOI, a repository handle page, "
+                              "a VuFind record, a Semantic Scholar paper)")
+        targets.append(target)
+    dois = entry.get("doi", [])
+    targets += [DoiTarget(_doi(d, where)) for d in ([dois] if isinstance(dois, str) else dois)]
+    if oai := entry.get("oai"):
+        targets.append(OaiTarget(oai["endpoint"], oai.get("set", ""), oai.get("from", ""), oai.get("metadata_prefix", "oai_dc")))
+    if s2 := entry.get("semanticscholar"):
+        try:
+            targets.append(s2_target(s2["paper"], s2.get("references", True)))
+        except ValueError as exc:
+            raise ConfigError(f"{where}: {exc}") from None
+    return tuple(targets)
+
+
+def _doi(value: str, where: str) -> str:
+    from zotsync.ids import clean_doi
+
+    doi = clean_doi(value)
+    if not doi:
+        raise ConfigError(f"{where}: {value!r} is not a DOI")
+    return doi
+
+
+def command_line_source(args: tuple[str, ...], kind: str | None) -> Source:
+    """PATHs, URLs and DOIs given on the command line: each argument is a live source or a path."""
+    from zotsync.fetch.targets import target_of
+
+    targets = [(arg, target_of(arg)) for arg in args]
+    return Source([arg for arg, t in targets if t is None], None, [], kind, tuple(t for _, t in targets if t is not None))
 
 
 def api_url_from(flag: str | None, env: Environment | None = None) -> str:
     """The API base URL for commands without a config file (login, logout)."""
-    return flag or (env or Environment.read()).api_url or DEFAULT_API_URL
+    return checked_url(flag or (env or Environment.read()).api_url or DEFAULT_API_URL)
+
+
+def checked_url(url: str) -> str:
+    """An http(s) URL with a host, else ConfigError: pyzotero would take a bare host for a local path."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        raise ConfigError(f"the API URL must start with https:// (or http://) and name a host, not {url!r}")
+    return url.rstrip("/")
 
 
 def resolve(config_path: str | None, library: str | None, api_url: str | None, state_dir: str | None,
             paths: tuple[str, ...], collection: str | None, kind: str | None, need_sources: bool = True,
-            env: Environment | None = None) -> Settings:
+            env: Environment | None = None, offline: bool = False, retry_budget: float | None = None) -> Settings:
     """The settings of one command, from its flags, the environment and the config file."""
     env = env or Environment.read()
     raw = load_config(Path(config_path) if config_path else None, explicit=bool(config_path))
@@ -146,10 +213,12 @@ def resolve(config_path: str | None, library: str | None, api_url: str | None, s
     chosen_dir = state_dir or env.state_dir or raw.get("state_dir")
     settings = Settings(
         library=chosen_library,
-        api_url=api_url or env.api_url or str(raw.get("api_url", DEFAULT_API_URL)),
+        api_url=checked_url(api_url or env.api_url or str(raw.get("api_url", DEFAULT_API_URL))),
         state_dir=Path(os.path.expanduser(str(chosen_dir))) if chosen_dir else default_state_dir(),
-        sources=(Source(list(paths), None, [], kind),) if paths else tuple(sources_from(raw, origin)),
-        collection=collection, max_wait=env.max_wait, retry_budget=env.retry_budget, timeout=env.timeout)
+        sources=(command_line_source(paths, kind),) if paths else tuple(sources_from(raw, origin)),
+        collection=collection, max_wait=env.max_wait, retry_budget=retry_budget or env.retry_budget, timeout=env.timeout,
+        contact=str(raw.get("contact", "")), offline=offline,
+        doi_resolver=env.doi_resolver or Settings.doi_resolver, s2_api=env.s2_api or Settings.s2_api)
     if not settings.library:
         raise ConfigError("no library: pass --library user:ID|group:ID|sandbox or set 'library' in the config file")
     if need_sources and not settings.sources:

@@ -45,3 +45,10 @@ class StateError(ZotsyncError):
     """The state directory cannot be written (read-only, full)."""
 
     exit_code = 2
+
+
+class ServerAnswerError(ZotsyncError):
+    """The server's answer is not what the Zotero API sends (not JSON, cut short, an HTML page, the
+    wrong shape); the message names the request (method and path) and the problem, never the key."""
+
+    exit_code = 4

@@ -88,6 +88,12 @@ def json_report(result: RunResult, dry_run: bool = False) -> dict[str, Any]:
     return report
 
 
+def failure_report(error: str, exit_code: int) -> dict[str, Any]:
+    """The report of a run that stopped before it could plan or finish: nothing counted, the reason given."""
+    return {"created": 0, "updated": 0, "unchanged": 0, "conflicts": 0, "failed": 0, "skipped": 0, "requests": 0,
+            "items": [], "parse_errors": [], "error": error, "exit_code": exit_code}
+
+
 def write_report(path: str, report: dict[str, Any]) -> None:
     try:
         Path(path).write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", "utf-8")

@@ -16,7 +16,7 @@ def test_a_bad_timeout_in_the_environment_is_one_line_and_exit_2(tmp_path) -> No
     proc = run("-m", "zotsync", "sync", str(tmp_path), "--library", "user:1", "--state-dir", str(tmp_path / "s"),
                env={"ZOTSYNC_TIMEOUT": "soon"})
     assert proc.returncode == 2
-    assert proc.stderr.strip() == "zotsync: ZOTSYNC_TIMEOUT must be a number of seconds, not 'soon'"
+    assert proc.stderr.strip() == "zotsync: error: ZOTSYNC_TIMEOUT must be a number of seconds, not 'soon'"
 
 
 def test_help_does_not_load_pyzotero_the_parsers_or_the_keyring() -> None:

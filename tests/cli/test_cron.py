@@ -81,7 +81,7 @@ def test_secrets_stay_out_of_state_reports_and_sandbox_data(cli, sandbox, tmp_pa
 def test_login_stores_the_key_that_sync_then_uses_and_logout_removes_it(cli, sandbox, tmp_path):
     env = {"PYTHON_KEYRING_BACKEND": "tests.file_keyring.FileKeyring", "TEST_KEYRING_FILE": str(tmp_path / "kr.json"),
            "ZOTERO_API_KEY": "", "PYTHONPATH": str(ROOT)}
-    proc = cli.run("login", "--api-url", sandbox.url, "--key", API_KEY, env=env)
+    proc = cli.run("login", "--api-url", sandbox.url, env=env, input=API_KEY + "\n")  # from stdin: never in ps
     assert proc.returncode == 0, proc.stderr
     assert f"Logged in as sandbox (user:{USER_ID}); user library: library, write, notes, files" in proc.stdout
     assert API_KEY not in proc.stdout + proc.stderr
@@ -90,4 +90,4 @@ def test_login_stores_the_key_that_sync_then_uses_and_logout_removes_it(cli, san
     assert cli.run("logout", "--api-url", sandbox.url, env=env).stdout.strip() == "Key removed."
     proc = cli.run("sync", str(EXAMPLES / "library.bib"), "--library", f"user:{USER_ID}", env=env)
     assert proc.returncode == 2 and "zotsync login" in proc.stderr
-    assert cli.run("login", "--api-url", sandbox.url, "--key", "notavalidkey1", env=env).returncode == 3
+    assert cli.run("login", "--api-url", sandbox.url, env=env, input="notavalidkey1\n").returncode == 3

@@ -17,7 +17,7 @@ import pytest
 from filelock import FileLock
 
 from tests.conftest import ROOT, USER_ID, library_items
-from tests.helpers import get_item, user_edits
+from tests.helpers import api, get_item, user_edits
 from zotsync.documents import parse_paths
 from zotsync.sandbox.server import Fault
 from zotsync.works import group
@@ -195,3 +195,17 @@ def test_state_dir_read_only_exits_2_and_the_next_run_finishes(cli, sandbox):
     assert str(cli.state_dir) in proc.stderr and "Traceback" not in proc.stderr
     assert library_items(sandbox) == []
     assert_converges(cli, sandbox, EXAMPLES)
+
+
+@pytest.mark.parametrize("length, refused", [(500_000, False), (500_001, True)])
+def test_the_sandbox_refuses_a_child_note_over_the_api_limit_per_object(sandbox, length, refused):
+    parent = {"key": "PARENT22", "version": 0, "itemType": "book", "title": "Long note"}
+    note = {"key": "CHILD222", "version": 0, "itemType": "note", "parentItem": "PARENT22",
+            "note": "<p>" + "x" * (length - 7) + "</p>"}
+    status, body = api(sandbox.url, "POST", "/items", [parent, note])
+    assert status == 200 and "0" in body["successful"]
+    if refused:
+        assert body["failed"]["1"]["code"] == 413 and "too long" in body["failed"]["1"]["message"]
+        assert "1" not in body["successful"]
+    else:
+        assert "1" in body["successful"] and not body["failed"]

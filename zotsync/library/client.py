@@ -4,7 +4,9 @@ Reads: ``since`` + ``format=versions`` with ``If-Modified-Since-Version`` (304 m
 nothing changed), items by key in batches of 50, the whole library in pages of 100.
 Writes: batches of at most 50 through ``create_items`` (a POST with per-object
 versions serves creates and updates alike); every ``failed`` entry is returned
-to the caller, never dropped.
+to the caller, never dropped, and an object the write report omits counts as failed.
+Every answer's shape is checked (``answers``) before it reaches the engine, and every
+text from the server is scrubbed of the key before it reaches a message.
 """
 
 from __future__ import annotations
@@ -17,13 +19,16 @@ import httpx2
 from pyzotero import errors as pz_errors
 from pyzotero.zotero import Zotero
 
-from zotsync.errors import AuthError, ConfigError, ZotsyncError
+from zotsync.errors import AuthError, ConfigError, ServerAnswerError, ZotsyncError
+from zotsync.library import answers
 from zotsync.library.base import BATCH, DEFAULT_API_URL, WriteResult
-from zotsync.library.transport import RetryPolicy, RetryTransport
+from zotsync.library.transport import RetryPolicy, RetryTransport, deadline_http_transport, describe
+from zotsync.secrets_store import register_secret, scrub
 
 __all__ = ["BATCH", "DEFAULT_API_URL", "LibraryChanged", "LibrarySpec", "WriteResult", "ZoteroClient"]
 
 PAGE = 100
+MAX_PAGES = 100_000  # 10 million objects: past it, the server's "next" links are taken to loop
 
 
 @dataclass(frozen=True)
@@ -59,7 +64,8 @@ class ZoteroClient:
     def __init__(self, spec: LibrarySpec, api_key: str, api_url: str = DEFAULT_API_URL,
                  policy: RetryPolicy | None = None, timeout: float = 30.0) -> None:
         self.spec = spec
-        self.transport = RetryTransport(httpx2.HTTPTransport(), policy)
+        register_secret(api_key)
+        self.transport = RetryTransport(deadline_http_transport(), policy, timeout=timeout)
         self.http = httpx2.Client(transport=self.transport, timeout=timeout)
         self.zot = Zotero(spec.id, spec.kind, api_key, client=self.http)
         self.zot.endpoint = api_url.rstrip("/")
@@ -78,9 +84,14 @@ class ZoteroClient:
         response = self.http.get(self.zot.endpoint + path, params=params,
                                  headers={**self.zot.default_headers(), **(headers or {})})
         if response.status_code in {401, 403}:
-            raise AuthError(f"the Zotero API refused the key ({response.status_code} {response.text.strip()[:80]}); "
-                            "check it with 'zotsync login'")
+            raise AuthError(f"{describe(response.request)}: the Zotero API refused the key ({response.status_code} "
+                            f"{_said(response)}); check it with 'zotsync login'")
         return response
+
+    def _where(self) -> str:
+        """The last request pyzotero made, as a message may name it."""
+        response = self.zot.request
+        return describe(response.request) if response is not None else "the Zotero API"
 
     def _track(self) -> None:
         raw = self.zot.request.headers.get("Last-Modified-Version") if self.zot.request is not None else None
@@ -91,8 +102,9 @@ class ZoteroClient:
     def key_info(self) -> dict[str, Any]:
         response = self._raw_get("/keys/current")
         if response.status_code != 200:
-            raise AuthError(f"cannot check the key: HTTP {response.status_code}")
-        return dict(response.json())
+            raise AuthError(f"{describe(response.request)}: cannot check the key: HTTP {response.status_code} "
+                            f"{_said(response)}")
+        return answers.key_info(_json(response), describe(response.request))
 
     def changed_versions(self, since: int) -> dict[str, int] | None:
         """Versions of items changed after ``since`` (trash included); None when nothing changed (304)."""
@@ -103,33 +115,48 @@ class ZoteroClient:
             self.last_version = since
             return None
         _raise_for(response)
-        self.last_version = int(response.headers.get("Last-Modified-Version", since))
-        return {k: int(v) for k, v in response.json().items()}
+        if response.status_code != 200:
+            raise ServerAnswerError(f"{describe(response.request)}: the server's answer is unusable: "
+                                    f"HTTP {response.status_code} where 200 or 304 belongs")
+        raw = response.headers.get("Last-Modified-Version", "")
+        self.last_version = int(raw) if raw.isdigit() else since
+        return answers.versions(_json(response), describe(response.request))
 
     def deleted_since(self, since: int) -> list[str]:
         result = _call(self.zot.deleted, since=since)
-        return list(result.get("items", []))
+        return answers.deleted_items(result, self._where())
 
     def items_by_key(self, keys: list[str]) -> list[dict[str, Any]]:
         out: list[dict[str, Any]] = []
         for start in range(0, len(keys), BATCH):
             batch = keys[start:start + BATCH]
-            out += _call(self.zot.items, itemKey=",".join(batch), includeTrashed=1)
+            out += answers.objects(_call(self.zot.items, itemKey=",".join(batch), includeTrashed=1), self._where())
         return out
 
     def all_items(self) -> list[dict[str, Any]]:
         """Every item of the library (trash included), 100 per request."""
-        items: list[dict[str, Any]] = list(_call(self.zot.items, includeTrashed=1, limit=PAGE))
+        items = answers.objects(_call(self.zot.items, includeTrashed=1, limit=PAGE), self._where())
         self._track()
-        while self.zot.links and self.zot.links.get("next"):
-            items += _call(self.zot.follow)
-        return items
+        return items + self._rest(answers.objects)
 
     def collections(self) -> list[dict[str, Any]]:
-        collections = list(_call(self.zot.collections, limit=PAGE))
+        def check(value: Any, where: str) -> list[dict[str, Any]]:
+            return answers.objects(value, where, "collection", ("name",))
+
+        return check(_call(self.zot.collections, limit=PAGE), self._where()) + self._rest(check)
+
+    def _rest(self, check: Any) -> list[dict[str, Any]]:
+        """The pages after the first, following the server's "next" links (a loop among them is refused)."""
+        out: list[dict[str, Any]] = []
+        seen: set[str] = set()
         while self.zot.links and self.zot.links.get("next"):
-            collections += _call(self.zot.follow)
-        return collections
+            link = str(self.zot.links["next"])
+            if link in seen or len(seen) >= MAX_PAGES:
+                raise ServerAnswerError(f"{self._where()}: the server's answer is unusable: its pagination "
+                                        "links lead back to a page already read")
+            seen.add(link)
+            out += check(_call(self.zot.follow), self._where())
+        return out
 
     # ---- writes ----------------------------------------------------------
     def write_items(self, batch: list[dict[str, Any]]) -> WriteResult:
@@ -137,50 +164,68 @@ class ZoteroClient:
             raise ValueError(f"at most {BATCH} objects per write")
         raw = _call(self.zot.create_items, batch)
         self._track()
-        return WriteResult(
-            successful={int(i): o for i, o in (raw.get("successful") or {}).items()},
-            unchanged={int(i): k for i, k in (raw.get("unchanged") or {}).items()},
-            failed={int(i): o for i, o in (raw.get("failed") or {}).items()},
-            library_version=self.last_version,
-        )
+        successful, unchanged, failed = answers.write_report(raw, self._where(), len(batch))
+        return WriteResult(successful=successful, unchanged=unchanged, failed=failed,
+                           library_version=self.last_version)
 
     write = write_items  # the Library protocol's name
 
     def create_collection(self, key: str, name: str) -> dict[str, Any]:
         raw = _call(self.zot.create_collections, [{"key": key, "version": 0, "name": name}])
-        failed = raw.get("failed") or {}
-        if failed:
-            message = next(iter(failed.values())).get("message", "")
-            raise ZotsyncError(f"cannot create collection {name!r}: {message}")
-        return dict(next(iter((raw.get("successful") or {}).values())))
+        successful, _, failed = answers.write_report(raw, self._where(), 1, ("name",))
+        if 0 in successful:
+            return successful[0]
+        raise ZotsyncError(f"cannot create collection {name!r}: {failed[0]['message']}")
+
+
+def _said(response: httpx2.Response) -> str:
+    """The start of what the server said, scrubbed of secrets, on one line."""
+    return " ".join(scrub(response.text).split())[:200]
+
+
+def _json(response: httpx2.Response) -> Any:
+    try:
+        return response.json()
+    except ValueError:  # the transport checks 2xx answers; this is for anything it let through
+        raise ServerAnswerError(f"{describe(response.request)}: the server's answer is unusable: "
+                                f"not JSON ({_said(response)[:80]!r})") from None
 
 
 def _raise_for(response: httpx2.Response) -> None:
     if response.status_code >= 400:
-        raise ZotsyncError(f"Zotero API error {response.status_code}: {response.text.strip()[:200]}")
+        raise ZotsyncError(f"{describe(response.request)}: Zotero API error {response.status_code}: {_said(response)}")
 
 
 def _call(method: Any, *args: Any, **kwargs: Any) -> Any:
-    """Call a pyzotero method, mapping its exceptions onto zotsync's."""
+    """Call a pyzotero method, mapping its exceptions onto zotsync's (scrubbed, without the chain)."""
     try:
         return method(*args, **kwargs)
-    except pz_errors.UserNotAuthorisedError as exc:
+    except pz_errors.UserNotAuthorisedError:
         raise AuthError("the Zotero API refused the key or its permissions (403); "
-                        "check it with 'zotsync login'") from exc
-    except pz_errors.PreConditionFailedError as exc:
-        raise LibraryChanged("the library changed during the write") from exc
+                        "check it with 'zotsync login'") from None
+    except pz_errors.PreConditionFailedError:
+        raise LibraryChanged("the library changed during the write") from None
     except pz_errors.ResourceNotFoundError as exc:
         raise ConfigError(f"the Zotero API does not know this library ({_first_line(exc)}); "
-                          "check --library (user:ID is the numeric user ID from zotero.org/settings/keys)") from exc
+                          "check --library (user:ID is the numeric user ID from zotero.org/settings/keys)") from None
     except pz_errors.PyZoteroError as exc:
-        raise ZotsyncError(f"Zotero API error: {_first_line(exc)}") from exc
+        raise ZotsyncError(f"Zotero API error: {_first_line(exc)}") from None
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:  # pyzotero tripping over an odd answer
+        where = describe(method.__self__.request.request) if getattr(method.__self__, "request", None) else "a request"
+        raise ServerAnswerError(f"{where}: the server's answer is unusable: pyzotero cannot read it "
+                                f"({type(exc).__name__}: {scrub(str(exc))[:120]})") from None
 
 
 def _first_line(exc: Exception) -> str:
-    """pyzotero's message is "Code: N / URL / Method / Response: text": keep the code and the server's words."""
+    """pyzotero's message is "Code: N / URL / Method / Response: text": keep the request, the code and the
+    server's words (scrubbed), never the URL's query."""
     text = str(exc)
     code = re.search(r"Code:\s*(\d+)", text)
-    answer = re.search(r"Response:\s*(.+)", text)
+    method = re.search(r"Method:\s*(\S+)", text)
+    url = re.search(r"URL:\s*\S+?://[^/\s]+(/[^?\s]*)", text)
+    answer = re.search(r"Response:\s*(.+)", text, re.S)
     if code:
-        return f"HTTP {code.group(1)}" + (f" {answer.group(1).strip()[:200]}" if answer else "")
-    return next((line.strip() for line in text.splitlines() if line.strip()), type(exc).__name__)
+        request = f"{method.group(1)} {url.group(1)}: " if method and url else ""
+        said = " ".join(answer.group(1).split())[:200] if answer else ""
+        return scrub(f"{request}HTTP {code.group(1)}" + (f" {said}" if said else ""))
+    return scrub(next((line.strip() for line in text.splitlines() if line.strip()), type(exc).__name__))

@@ -30,6 +30,7 @@ ATTACHMENT_FIELDS = {
 }
 NAME_LIMIT = 255
 VALUE_LIMIT = 65535
+NOTE_LIMIT = 500_000  # characters (dataserver Notes::$MAX_NOTE_LENGTH)
 
 
 @dataclass
@@ -107,6 +108,14 @@ def _check_length(name: str, text: str, lib_name: str, key: str) -> None:
                       {"field": label, "value": ellipsis(text)})
 
 
+def _check_note_length(note: str, lib_name: str, key: str) -> None:
+    """The server's note limit counts characters (mb_strlen), not bytes; over it: 413 per object."""
+    if len(note) > NOTE_LIMIT:
+        excerpt = " ".join(re.sub(r"<[^>]*>", " ", note[:2000]).split())
+        lib_id = lib_name.split("/")[-1]
+        raise Invalid(413, f"Note '{ellipsis(excerpt)}' too long for item '{lib_id}/{key}'", {"value": ellipsis(excerpt)})
+
+
 def _check_parent_rules(data: dict[str, Any], item_type: str) -> None:
     if data.get("parentItem"):
         if item_type not in CHILD_TYPES:
@@ -131,6 +140,7 @@ def _special_fields(data: dict[str, Any], item_type: str, lib_name: str, key: st
         out["extra"] = extra
     if item_type in CHILD_TYPES:
         out["note"] = str(data.get("note") or "")
+        _check_note_length(out["note"], lib_name, key)
     if "accessDate" in data:
         out["accessDate"] = check_access_date(data["accessDate"])
     for name in ("dateAdded", "dateModified"):
