@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tomllib
+from pathlib import Path
 
 import pytest
 
@@ -46,3 +47,8 @@ semanticscholar = {paper = "2d5673caa9e6af3a7b82a43f19ee920992db07ad", reference
 [[sources]]
 url = "https://air.unimi.it/handle/2434/421906"
 '''), "config.toml")
+
+
+def test_the_shipped_example_config_is_valid():
+    example = Path(__file__).resolve().parents[2] / "contrib" / "config.example.toml"
+    check(tomllib.loads(example.read_text()), str(example))
