@@ -32,5 +32,5 @@ def test_a_bad_number_of_seconds_is_one_clear_error(value: str) -> None:
 def test_a_source_entry_that_is_not_a_table_is_refused(tmp_path: Path) -> None:
     config = tmp_path / "c.toml"
     config.write_text('library = "user:1"\nsources = ["a.bib"]\n')
-    with pytest.raises(ConfigError, match=r"sources\[0\] must be a table"):
+    with pytest.raises(ConfigError, match=r"sources\[0\]: must be a table"):
         resolve(str(config), None, None, None, (), None, None, env=Environment())
