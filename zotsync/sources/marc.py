@@ -54,8 +54,8 @@ class MarcParser:
 
     def parse(self, text: str, doc: Document) -> list[Parsed]:
         out = records_from_marcxml(text, doc) if text.lstrip("\ufeff \r\n\t").startswith("<") else records_from_marc(text, doc)
-        if not out and not doc.problems:
-            raise doc.error("no MARC records found")
+        if not out:
+            raise doc.problems.pop() if doc.problems else doc.error("no MARC records found")
         return out
 
 
@@ -121,14 +121,14 @@ def _parsed(record: Any, doc: Document, number: int) -> list[Parsed]:
     if not item.get("title"):
         doc.report(doc.error(f"MARC record {number} has no title (245)"))
         return []
-    control = _control(record, "001")
+    control = _control(record, "001").strip()
     return [Parsed(source=common.identity("marc", item, doc, local=control or f"record-{number}"), item=item,
                    origin=doc.origin)]
 
 
 def _control(record: Any, tag: str) -> str:
     fields = record.get_fields(tag)
-    return squash(fields[0].data) if fields and fields[0].is_control_field() else ""
+    return str(fields[0].data or "") if fields and fields[0].is_control_field() else ""  # positions matter: no squash
 
 
 def _sub(field: Any, code: str) -> str:
@@ -160,7 +160,8 @@ def record_to_item(record: Any) -> dict[str, Any]:
     if item_type in {"book", "thesis", "manuscript"}:
         item["numPages"] = rf.extent_pages(_first(record, "300", "a"))
     _series(item, record)
-    item["language"] = rf.language_code(_first(record, "041", "a") or _fixed(record, 35, 38))
+    language = rf.language_code(_first(record, "041", "a") or _fixed(record, 35, 38))
+    item["language"] = language if rf.language_fits_script(language, item["title"]) else ""
     item["abstractNote"] = rf.strip_period(squash(_first(record, "520", "a")))  # the ISBD terminal period goes
     item["url"] = _first(record, "856", "u")
     item["tags"] = [{"tag": " -- ".join(rf.clean_value(v).rstrip(".") for v in f.get_subfields("a", "x", "y", "z", "v"))}

@@ -78,6 +78,8 @@ class OaiParser:
         page = oai_page(text, doc)
         if page.error and not page.items:
             raise doc.error(page.error)
+        if not page.items and doc.problems:
+            raise doc.problems.pop()
         return page.items
 
 

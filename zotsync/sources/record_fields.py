@@ -162,3 +162,23 @@ def year_in(text: str | None) -> str:
     """The first plausible publication year in ``text`` ("[תשס"ה] 2004." -> "2004")."""
     match = re.search(r"(?<!\d)(1[4-9]\d\d|20\d\d)(?!\d)", str(text or ""))
     return match.group(1) if match else ""
+
+
+SCRIPT_LANGUAGES = {
+    "hebrew": ({"he", "yi", "lad", "arc", "jrb", "jpr"}, re.compile(r"[\u0590-\u05ff]")),
+    "arabic": ({"ar", "fa", "ur", "ps", "ku", "sd", "ug", "ota"}, re.compile(r"[\u0600-\u06ff]")),
+    "greek": ({"el", "grc", "gre"}, re.compile(r"[\u0370-\u03ff]")),
+}
+
+
+def language_fits_script(code: str, title: str) -> bool:
+    """False when the title is written in a script the language is never written in (a defective 008).
+
+    >>> language_fits_script("pro", "קדסטר תלת-ממדי"), language_fits_script("he", "קדסטר"), language_fits_script("en", "Title")
+    (False, True, True)
+    """
+    letters = [c for c in title if c.isalpha()]
+    for languages_of_script, pattern in SCRIPT_LANGUAGES.values():
+        if letters and sum(1 for c in letters if pattern.match(c)) > len(letters) / 2:
+            return code in languages_of_script
+    return True

@@ -45,8 +45,8 @@ class S2ApiParser:
 
     def parse(self, text: str, doc: Document) -> list[Parsed]:
         out = records_from_s2api(text, doc)
-        if not out and not doc.problems:
-            raise doc.error("Semantic Scholar response without papers")
+        if not out:
+            raise doc.problems.pop() if doc.problems else doc.error("Semantic Scholar response without papers")
         return out
 
 
@@ -64,6 +64,8 @@ def records_from_s2api(body: str | bytes | dict[str, Any] | list[Any], doc: Docu
             data: Any = json.loads(body)
         except json.JSONDecodeError as exc:
             raise doc.error(f"invalid JSON: {exc.msg}", exc.lineno) from exc
+        except RecursionError as exc:
+            raise doc.error("JSON nests too deeply to read") from exc
     else:
         data = body
     if isinstance(data, dict) and ("error" in data or "message" in data) and "paperId" not in data and "data" not in data:
@@ -129,15 +131,23 @@ def _one(paper: dict[str, Any], doc: Document, where: str, parent: str | None) -
 
 
 def _text(value: Any) -> str:
-    return squash(value) if isinstance(value, (str, int)) else ""
+    return squash(str(value)) if isinstance(value, (str, int)) else ""
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
 
 
 def paper_to_item(paper: dict[str, Any]) -> dict[str, Any]:
     """One Graph API paper object to a Zotero item."""
-    ext = paper.get("externalIds") if isinstance(paper.get("externalIds"), dict) else {}
+    ext = _dict(paper.get("externalIds"))
     item = _typed(paper, ext)
     item["title"] = rf.strip_period(_text(paper.get("title")))
-    authors = paper.get("authors") if isinstance(paper.get("authors"), list) else []
+    authors = _list(paper.get("authors"))
     item["creators"] = [rf.heading(_text(a.get("name"))) for a in authors if isinstance(a, dict) and _text(a.get("name"))]
     item["date"] = _text(paper.get("publicationDate")) or _text(paper.get("year"))
     item["abstractNote"] = _text(paper.get("abstract"))
@@ -159,9 +169,9 @@ def paper_to_item(paper: dict[str, Any]) -> dict[str, Any]:
 
 
 def _typed(paper: dict[str, Any], ext: dict[str, Any]) -> dict[str, Any]:
-    venue_info = paper.get("publicationVenue") if isinstance(paper.get("publicationVenue"), dict) else {}
-    journal = paper.get("journal") if isinstance(paper.get("journal"), dict) else {}
-    types = [t for t in paper.get("publicationTypes") or [] if isinstance(t, str)]
+    venue_info = _dict(paper.get("publicationVenue"))
+    journal = _dict(paper.get("journal"))
+    types = [t for t in _list(paper.get("publicationTypes")) if isinstance(t, str)]
     venue = _text(paper.get("venue")).rstrip(" ,")
     name = _text(journal.get("name"))
     volume = _text(journal.get("volume"))

@@ -58,8 +58,8 @@ class VufindSolrParser:
 
     def parse(self, text: str, doc: Document) -> list[Parsed]:
         out = records_from_solr(text, doc)
-        if not out and not doc.problems:
-            raise doc.error("Solr response without records")
+        if not out:
+            raise doc.problems.pop() if doc.problems else doc.error("Solr response without records")
         return out
 
 
@@ -75,8 +75,8 @@ class VufindApiParser:
 
     def parse(self, text: str, doc: Document) -> list[Parsed]:
         out = records_from_vufind_api(text, doc)
-        if not out and not doc.problems:
-            raise doc.error("VuFind API response without records")
+        if not out:
+            raise doc.problems.pop() if doc.problems else doc.error("VuFind API response without records")
         return out
 
 
@@ -87,6 +87,8 @@ def _load(body: str | bytes | dict[str, Any], doc: Document) -> dict[str, Any]:
         data = json.loads(body)
     except json.JSONDecodeError as exc:
         raise doc.error(f"invalid JSON: {exc.msg}", exc.lineno) from exc
+    except RecursionError as exc:
+        raise doc.error("JSON nests too deeply to read") from exc
     if not isinstance(data, dict):
         raise doc.error("expected a JSON object")
     return data
@@ -280,7 +282,8 @@ def api_record_to_item(record: dict[str, Any]) -> dict[str, Any]:
         item["numPages"] = rf.extent_pages(_first(record, "physicalDescriptions"))
     _api_series(item, record.get("series"))
     item["abstractNote"] = _first(record, "summary")
-    urls = record.get("urls") if isinstance(record.get("urls"), list) else []
+    urls = record.get("urls")
+    urls = urls if isinstance(urls, list) else []
     item["url"] = next((str(u.get("url")) for u in urls if isinstance(u, dict) and u.get("url")), "")
     if container:
         item["publicationTitle" if item_type != "bookSection" else "bookTitle"] = container
