@@ -6,6 +6,7 @@ what is reported for records that cannot be read.
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -103,6 +104,24 @@ def test_a_record_without_a_title_is_reported_and_the_others_kept():
     found = registry()["oai"].parse(text, doc)
     assert [p.item["title"] for p in found] == ["Glacier Flow Under Changing Climate"]
     assert [str(e) for e in doc.problems] == ["two.xml: oai:repo.example.org:1234.5/1003: record without a title"]
+
+
+def test_cerif_openaire_publication():
+    (parsed,), _ = parse("oai", "cerif_openaire_article.xml")
+    item = parsed.item
+    assert item["itemType"] == "journalArticle" and item["title"] == "River Deltas and Sea Level"
+    assert people(item) == [("author", "Rossi", "Mario"), ("author", "Lund", "Kari"), ("editor", "Smith", "Alan")]
+    assert (item["publicationTitle"], item["ISSN"], item["volume"], item["issue"], item["pages"]) == (
+        "Coastal Studies", "0000-0019", "17", "2", "15-29")
+    assert (item["DOI"], item["url"], item["publisher"], item["date"]) == (
+        "10.5555/coast.2021.17", "https://hdl.handle.net/11111/2222", "Example Press", "2021-07-02")
+    assert "Dipartimento di Geoscienze" not in json.dumps(item)  # an affiliation is not a creator
+
+
+def test_marc21_records_inside_an_oai_response_go_to_the_marc_reader():
+    doc = Document("marc21.xml")
+    (parsed,) = registry()["oai"].parse(read("oai", "list_records_marc21.xml"), doc)
+    assert doc.problems == [] and parsed.item["bookTitle"] == "Villes et mers"
 
 
 # ------------------------------------------------------------------ MARC21
@@ -237,6 +256,14 @@ def test_s2_references_page_with_the_paper_named_by_the_caller():
 def test_s2_citations_list_items_do_not_claim_to_be_references():
     (citing,) = records_from_s2api(read("s2-api", "citations.json"), Document("cit.json"))
     assert citing.cited_by is None and citing.item["publicationTitle"] == "Glacier Letters"
+
+
+def test_s2_batch_answer_skips_the_ids_not_found():
+    body = json.dumps([{"paperId": "9" * 40, "title": "Found"}, None, {"paperId": "8" * 40, "title": "Also found"}])
+    found = records_from_s2api(body, Document("batch.json"))
+    assert [(p.source, p.item["title"], p.item["creators"]) for p in found] == [
+        ("s2:" + "9" * 40, "Found", []), ("s2:" + "8" * 40, "Also found", [])]
+    assert all("date" not in p.item for p in found)
 
 
 def test_s2_error_body_is_an_error():

@@ -32,7 +32,6 @@ from zotsync.model import Parsed
 from zotsync.sources import common
 from zotsync.sources import record_fields as rf
 from zotsync.sources.base import Document
-from zotsync.sources.oai import root_name
 from zotsync.text import squash
 
 LEADER = re.compile(r"^\d{5}[acdnposx ][acdefgijkmoprt][abcdims ]")
@@ -48,7 +47,7 @@ class MarcParser:
         head = text[:20_000]
         if LEADER.match(head) and "\x1e" in head and "\x1f" in head:
             return 0.96
-        if root_name(head) in {"record", "collection"} and "loc.gov/MARC21/slim" in head[:4000]:
+        if rf.root_name(head) in {"record", "collection"} and "loc.gov/MARC21/slim" in head[:4000]:
             return 0.98
         return 0.0
 

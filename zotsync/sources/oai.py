@@ -5,12 +5,13 @@ metadata documents in the forms DSpace, DSpace-CRIS, IRIS and OpenAIRE publish:
 ``oai_dc`` (also without its ``oai_dc:dc`` wrapper, as OpenAIRE stores it), DSpace
 ``xoai`` and ``dim`` (also inside a METS document), ``oai_openaire`` / DataCite
 (``oaire:resource``, ``datacite:resource``) and OpenAIRE Graph ``oaf`` results, and
-``marc21`` records (handed to the MARC reader).
+``marc21`` records (handed to the MARC reader), and the OpenAIRE CERIF profile.
 
 A record whose header says ``status="deleted"`` is not an item and not an error. The
 date is the issue date, never the accession or availability timestamps; a supervisor
 is a contributor; departments and thesis referees are not creators. ``records_from_oai``
 is the pure entry point for a fetched body; ``oai_page`` also gives the resumption token.
+DSpace-CRIS's ``oai_cerif_openaire`` (OpenAIRE CERIF profile ``Publication``) is read too.
 """
 
 from __future__ import annotations
@@ -28,16 +29,19 @@ from zotsync.sources import common
 from zotsync.sources import record_fields as rf
 from zotsync.sources.base import Document
 from zotsync.sources.dc_types import best_type
+from zotsync.sources.marc import records_from_marcxml
 from zotsync.text import squash
 
 OAI_NS = "http://www.openarchives.org/OAI/2.0/"
 XOAI_NS = "http://www.lyncode.com/xoai"
 DIM_NS = "http://www.dspace.org/xmlns/dspace/dim"
 MARC_NS = "http://www.loc.gov/MARC21/slim"
+CERIF_NS = "https://www.openaire.eu/cerif-profile/1.1/"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-SNIFF_NAMESPACES = ("openarchives.org/OAI/2.0", "lyncode.com/xoai", "dspace.org/xmlns/dspace/dim",
+SNIFF_NAMESPACES = ("openarchives.org/OAI/2.0", "lyncode.com/xoai", "dspace.org/xmlns/dspace/dim", "openaire.eu/cerif-profile",
                     "namespace.openaire.eu", "datacite.org/schema/kernel")
-ROOTS = {"OAI-PMH", "record", "dc", "metadata", "METS", "dim", "resource", "entity", "result", "records", "ListRecords"}
+ROOTS = {"OAI-PMH", "record", "dc", "metadata", "METS", "dim", "resource", "entity", "result", "records", "ListRecords",
+         "Publication", "Product", "Patent"}
 TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d")
 DEGREE = re.compile(r"^(?:Ph\.?\s?D\.?|Sc\.?D\.?|Ed\.?D\.?|D\.?Phil\.?|S\.?M\.?|S\.?B\.?|M\.?\s?Eng\.?|M\.?A\.?|M\.?S\.?|"
                     r"M\.?Sc\.?|B\.?S\.?|B\.?A\.?|M\.?B\.?A\.?|M\.?Arch\.?|M\.?C\.?P\.?|Mgr\.|Bc\.|PhDr\.|Ing\.|"
@@ -69,7 +73,7 @@ class OaiParser:
 
     def sniff(self, text: str, filename: str) -> float:
         head = text[:8000]
-        root = root_name(head)
+        root = rf.root_name(head)
         if root in ROOTS and any(ns in head for ns in SNIFF_NAMESPACES):
             return 0.98
         return 0.0
@@ -81,13 +85,6 @@ class OaiParser:
         if not page.items and doc.problems:
             raise doc.problems.pop()
         return page.items
-
-
-def root_name(head: str) -> str:
-    """Local name of the first element of an XML text ("" when the text does not start as XML)."""
-    body = re.sub(r"^\ufeff?\s*(?:<\?[^>]*\?>\s*|<!--.*?-->\s*|<!DOCTYPE[^>]*>\s*)*", "", head, flags=re.S)
-    match = re.match(r"<(?:[\w.\-]+:)?([\w.\-]+)[\s/>]", body)
-    return match.group(1) if match else ""
 
 
 def records_from_oai(body: str | bytes, doc: Document) -> list[Parsed]:
@@ -174,12 +171,13 @@ def _from_metadata(metadata: Any, doc: Document, where: str) -> list[Parsed]:
     item: dict[str, Any] | None = None
     elements = list(metadata.iter())
     names = {(_ns(e), _local(e)) for e in elements}
-    if (MARC_NS, "record") in names:
-        from zotsync.sources.marc import records_from_marcxml  # the MARC reader, for metadataPrefix marc21
+    if (MARC_NS, "record") in names:  # metadataPrefix marc21: the MARC reader's
         return records_from_marcxml(etree.tostring(next(e for e in elements if (_ns(e), _local(e)) == (MARC_NS, "record"))),
                                     doc)
     if any(ns == XOAI_NS for ns, _ in names):
         item = item_from_qualified(xoai_fields(metadata))
+    elif any(ns == CERIF_NS for ns, _ in names):
+        item = item_from_cerif(metadata)
     elif any(ns == DIM_NS for ns, _ in names):
         item = item_from_qualified(dim_fields(metadata))
     elif any(local == "resource" and "datacite" in ns or "openaire" in ns and local == "resource" for ns, local in names):
@@ -643,3 +641,73 @@ def item_from_oaf_result(metadata: Any) -> dict[str, Any] | None:
 def _placeholder_year(date: str) -> str:
     """OpenAIRE pads a bare year to YYYY-01-01; that day is not data."""
     return date[:4] if re.fullmatch(r"\d{4}-01-01", date) else date
+
+
+# ------------------------------------------------------------------ OpenAIRE CERIF profile (oai_cerif_openaire)
+
+
+def item_from_cerif(metadata: Any) -> dict[str, Any] | None:
+    """An item from a CERIF ``Publication`` (the profile DSpace-CRIS serves as ``oai_cerif_openaire``)."""
+    publication = next((e for e in metadata.iter() if _ns(e) == CERIF_NS and _local(e) == "Publication"), None)
+    if publication is None:
+        return None
+
+    def own(name: str) -> list[Any]:
+        return _children(publication, name)
+
+    def first(name: str) -> str:
+        return next((t for t in (_clean_text(_text(e)) for e in own(name)) if t), "")
+
+    found = best_type([first("Type")])
+    item_type = found[0] if found else "document"
+    lang = rf.language_code(first("Language"))
+    titles = own("Title")
+    title = next((_text(t) for t in titles if (t.get(XML_LANG) or "").split("-")[0] == lang), _text(titles[0]) if titles else "")
+    subtitle = first("Subtitle")
+    item: dict[str, Any] = {"itemType": item_type, "title": _title(f"{squash(title)}: {subtitle}" if subtitle else title)}
+    creators = [_cerif_person(e, "author") for group in own("Authors") for e in _children(group, "Author")]
+    creators += [_cerif_person(e, "editor") for group in own("Editors") for e in _children(group, "Editor")]
+    item["creators"] = [c for c in creators if c]
+    item["date"] = first("PublicationDate")
+    item["language"] = lang
+    item["abstractNote"] = next((_clean_text(_text(e)) for e in own("Abstract") if (e.get(XML_LANG) or "").split("-")[0] == lang),
+                                first("Abstract"))
+    item["tags"] = [{"tag": _clean_text(_text(e))} for e in own("Keyword")]
+    publisher = next((squash(_text(d)) for group in own("Publishers") for p in _children(group, "Publisher")
+                      for d in p.iter() if _local(d) in {"DisplayName", "Name"} and _text(d).strip()), "")
+    _set_publisher(item, publisher)
+    container = next((c for name in ("PublishedIn", "PartOf") for holder in own(name)
+                      for c in _children(holder, "Publication")), None)
+    if container is not None:
+        field_name = {"bookSection": "bookTitle", "conferencePaper": "proceedingsTitle"}.get(item_type, "publicationTitle")
+        item[field_name] = squash(_text(_child(container, "Title")))
+        item["ISSN"] = ids.clean_issn(_text(_child(container, "ISSN")))
+        item["ISBN"] = ids.clean_isbns(_text(_child(container, "ISBN")))
+    for name, field_name in (("Volume", "volume"), ("Issue", "issue"), ("Edition", "edition")):
+        item[field_name] = first(name)
+    start, end = first("StartPage"), first("EndPage")
+    item["pages"] = f"{start}-{end}" if start and end else start
+    for name in ("DOI", "Handle", "PMCID", "ISBN", "ISSN", "URL"):
+        value = first(name)
+        if name == "ISSN":
+            item["ISSN"] = item.get("ISSN") or ids.clean_issn(value)
+        elif value:
+            _typed_identifier(item, name, value)
+    if item_type == "conferencePaper":
+        item["conferenceName"] = next((squash(_text(n)) for held in own("PresentedAt") for n in held.iter()
+                                       if _local(n) == "Name" and _text(n).strip()), "")
+    return item
+
+
+def _cerif_person(element: Any, role: str) -> dict[str, str] | None:
+    """A CERIF Author/Editor: the structured PersonName, else the display name; an OrgUnit alone is corporate."""
+    person = _child(element, "Person")
+    name = _child(person, "PersonName") if person is not None else None
+    family = squash(_text(_child(name, "FamilyNames"))) if name is not None else ""
+    if family:
+        return {"creatorType": role, "firstName": squash(_text(_child(name, "FirstNames"))), "lastName": family}
+    display = squash(_text(_child(element, "DisplayName")))
+    if not display:
+        return None
+    return rf.heading(display, role) if person is not None or "," in display else rf.corporate(display, role)
+

@@ -182,3 +182,10 @@ def language_fits_script(code: str, title: str) -> bool:
         if letters and sum(1 for c in letters if pattern.match(c)) > len(letters) / 2:
             return code in languages_of_script
     return True
+
+
+def root_name(head: str) -> str:
+    """Local name of the first element of an XML text ("" when the text does not start as XML)."""
+    body = re.sub(r"^\ufeff?\s*(?:<\?[^>]*\?>\s*|<!--.*?-->\s*|<!DOCTYPE[^>]*>\s*)*", "", head, flags=re.S)
+    match = re.match(r"<(?:[\w.\-]+:)?([\w.\-]+)[\s/>]", body)
+    return match.group(1) if match else ""

@@ -26,6 +26,7 @@ from zotsync.model import Parsed
 from zotsync.sources import common
 from zotsync.sources import record_fields as rf
 from zotsync.sources.base import Document
+from zotsync.sources.marc import records_from_marc
 from zotsync.text import squash
 
 FORMATS = [
@@ -210,8 +211,6 @@ def _marc_isbns(record: dict[str, Any]) -> str:
     full = record.get("fullrecord")
     if not isinstance(full, str) or not full[:5].isdigit() or "\x1e" not in full:
         return ""
-    from zotsync.sources.marc import records_from_marc  # the doc's MARC record, read by the MARC reader
-
     found = records_from_marc(full.encode("utf-8"), Document("fullrecord"))
     return str(found[0].item.get("ISBN", "")) if found else ""
 
