@@ -11,6 +11,7 @@ import re
 import subprocess
 import sys
 
+import pymarc
 import pytest
 
 from tests.conftest import FIXTURES, ROOT, SHARED, needs_shared
@@ -127,11 +128,11 @@ def test_marc21_records_inside_an_oai_response_go_to_the_marc_reader():
 # ------------------------------------------------------------------ MARC21
 
 
-@pytest.mark.parametrize("encoding", ["latin-1", "utf-8"])
-def test_binary_marc_decoded_either_way_gives_the_same_items(encoding):
+@pytest.mark.parametrize("encoding, errors", [("latin-1", "strict"), ("utf-8", "strict"), ("utf-8", "surrogateescape")])
+def test_binary_marc_decoded_either_way_gives_the_same_items(encoding, errors):
     raw = (FIXTURES / "marc/books_and_article.mrc").read_bytes()
     doc = Document("books.mrc")
-    book, article = (p.item for p in registry()["marc"].parse(raw.decode(encoding), doc))
+    book, article = (p.item for p in registry()["marc"].parse(raw.decode(encoding, errors), doc))
     assert doc.problems == []
     assert book["title"] == "Die Alpen im Wandel: Klima und Landschaft" and book["place"] == "Tübingen"
     # 700 without relator: "hrsg. von Ute Weber" in 245 $c makes her the editor; the 700 $t entry is a related work
@@ -155,6 +156,22 @@ def test_marc_bytes_entry_point_and_marcxml_chapter():
     assert (item["pages"], item["ISBN"], item["place"], item["publisher"], item["date"]) == (
         "33-58", "9782070360024", "Paris", "Éditions Exemple", "2018")
     assert people(item) == [("author", "Moreau", "Claire"), ("editor", "Dubois", "Henri")]
+
+
+def test_bytes_that_are_not_utf8_are_recovered_from_surrogateescape_text():
+    record = pymarc.Record()
+    record.add_field(pymarc.Field(tag="245", indicators=["1", "0"], subfields=[pymarc.Subfield("a", "Alpine towns /")]),
+                     pymarc.Field(tag="260", indicators=[" ", " "], subfields=[
+                         pymarc.Subfield("a", "Z\u00fcrich :"), pymarc.Subfield("b", "Alp Verlag,"), pymarc.Subfield("c", "1990.")]))
+    raw = record.as_marc()
+    # the same record with a Latin-1 "ü" (one byte, not UTF-8): the last field and the record are one byte shorter
+    latin = raw.replace("ü".encode(), b"\xfc").replace(b"260003400019", b"260003300019")
+    latin = f"{len(latin):05d}".encode() + latin[5:]
+    doc = Document("latin.mrc")
+    (parsed,) = registry()["marc"].parse(latin.decode("utf-8", "surrogateescape"), doc)
+    assert doc.problems == []
+    assert (parsed.item["title"], parsed.item["publisher"], parsed.item["date"]) == ("Alpine towns", "Alp Verlag", "1990")
+    assert parsed.item["place"] == "Z\ufffdrich"  # the very byte reached pymarc (not a "?"), which marks it not UTF-8
 
 
 def test_right_to_left_marc_is_kept_as_catalogued():

@@ -9,10 +9,10 @@ responsibility (245 ``$c``: "ed. by", "a cura di", "hrsg. von") gives that perso
 the extent; 490 (else 830) the series. Scripts are kept as catalogued, right-to-left
 included.
 
-Parsers receive text. A binary file reaches this parser decoded as UTF-8 or as
-Latin-1; ``record_bytes`` recovers the original bytes (Latin-1 maps every byte to one
-character; UTF-8 text is re-encoded) and keeps the encoding under which the first
-record's declared length lands on its record terminator. ``records_from_marc`` takes
+Parsers receive text. A binary file reaches this parser decoded as UTF-8 (also with
+``surrogateescape``) or as Latin-1; ``record_bytes`` recovers the original bytes (Latin-1
+maps every byte to one character; UTF-8 text is re-encoded) and keeps the encoding under
+which the first record's declared length lands on its record terminator. ``records_from_marc`` takes
 the bytes of a fetched body directly.
 """
 
@@ -61,9 +61,9 @@ class MarcParser:
 def record_bytes(text: str) -> bytes:
     """The bytes of a binary MARC file that was decoded as Latin-1 or as UTF-8."""
     candidates: list[bytes] = []
-    for encoding in ("latin-1", "utf-8"):
+    for encoding, errors in (("latin-1", "strict"), ("utf-8", "surrogateescape")):
         try:
-            candidates.append(text.encode(encoding))
+            candidates.append(text.encode(encoding, errors))
         except UnicodeEncodeError:
             continue
     for data in candidates:

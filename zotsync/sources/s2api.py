@@ -27,7 +27,7 @@ from zotsync.model import Parsed
 from zotsync.sources import common
 from zotsync.sources import record_fields as rf
 from zotsync.sources.base import Document
-from zotsync.text import squash
+from zotsync.text import normalise_title, squash
 
 PROCEEDINGS = re.compile(r"\b(?:proceedings|proc\.|conference|workshop|symposium|congress)\b", re.I)
 REPORT = re.compile(r"^(?:technical|tech\.?)\s+report\b[\s,.:]*(?P<number>.*?)[\s,.]*$", re.I)
@@ -173,6 +173,8 @@ def _typed(paper: dict[str, Any], ext: dict[str, Any]) -> dict[str, Any]:
     journal = _dict(paper.get("journal"))
     types = [t for t in _list(paper.get("publicationTypes")) if isinstance(t, str)]
     venue = _text(paper.get("venue")).rstrip(" ,")
+    if normalise_title(venue) == normalise_title(_text(paper.get("title"))):
+        venue = ""  # S2's debris from footnotes repeats the "title" as venue
     name = _text(journal.get("name"))
     volume = _text(journal.get("volume"))
     arxiv_journal = name.lower() in ARXIV_NAMES or volume.startswith("abs/")

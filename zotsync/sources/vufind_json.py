@@ -162,7 +162,8 @@ def solr_doc_to_item(record: dict[str, Any]) -> dict[str, Any]:
     item["DOI"] = ids.clean_doi(_first(record, "doi_str_mv"))
     if item_type in {"book", "thesis"}:
         item["numPages"] = rf.extent_pages(_first(record, "physical"))
-    series = rf.strip_period(rf.clean_value(_first(record, "series")))
+    # series2 is the series as transcribed (490), series the controlled heading (800/830, may lead with a name)
+    series = rf.strip_period(rf.clean_value(_first(record, "series2") or _first(record, "series")))
     item["seriesTitle" if item_type in {"audioRecording", "report", "journalArticle"} else "series"] = series
     item["abstractNote"] = _first(record, "description")
     item["url"] = _first(record, "url")
