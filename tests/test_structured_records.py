@@ -125,6 +125,29 @@ def test_marc21_records_inside_an_oai_response_go_to_the_marc_reader():
     assert doc.problems == [] and parsed.item["bookTitle"] == "Villes et mers"
 
 
+BARE_DC = """<oai_dc:dc xmlns:oai_dc="http://www.openarchives.org/OAI/2.0/oai_dc/" xmlns:dc="http://purl.org/dc/elements/1.1/">
+  <dc:title>Informe anual : salud y ambiente</dc:title>
+  <dc:creator>World Health Organization</dc:creator>
+  <dc:creator>Soto, Ana, 1960-</dc:creator>
+  <dc:contributor>Soto, Ana, 1960-</dc:contributor>
+  <dc:date>2022-01-05T08:00:00Z</dc:date>
+  <dc:publisher>En Ginebra : por la Oficina Central, 1999</dc:publisher>
+  <dc:type>info:eu-repo/semantics/book</dc:type>
+  <dc:type>info:eu-repo/semantics/publishedVersion</dc:type>
+  <dc:description>A 12/34</dc:description>
+</oai_dc:dc>"""
+
+
+def test_bare_oai_dc_document_corporate_creator_and_imprint():
+    assert detect(BARE_DC, "record.xml").name == "oai"
+    (parsed,) = records_from_oai(BARE_DC, Document("record.xml"))
+    item = parsed.item
+    assert item["itemType"] == "book" and item["title"] == "Informe anual: salud y ambiente"
+    assert people(item) == [("author", "World Health Organization", ""), ("author", "Soto", "Ana")]  # no repeat
+    assert (item["place"], item["publisher"]) == ("Ginebra", "la Oficina Central")
+    assert "date" not in item and "abstractNote" not in item  # only a timestamp; a shelfmark is no abstract
+
+
 # ------------------------------------------------------------------ MARC21
 
 

@@ -37,6 +37,7 @@ XOAI_NS = "http://www.lyncode.com/xoai"
 DIM_NS = "http://www.dspace.org/xmlns/dspace/dim"
 MARC_NS = "http://www.loc.gov/MARC21/slim"
 CERIF_NS = "https://www.openaire.eu/cerif-profile/1.1/"
+DC_NS = "http://purl.org/dc/elements/1.1/"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 SNIFF_NAMESPACES = ("openarchives.org/OAI/2.0", "lyncode.com/xoai", "dspace.org/xmlns/dspace/dim", "openaire.eu/cerif-profile",
                     "namespace.openaire.eu", "datacite.org/schema/kernel")
@@ -49,7 +50,8 @@ DEGREE = re.compile(r"^(?:Ph\.?\s?D\.?|Sc\.?D\.?|Ed\.?D\.?|D\.?Phil\.?|S\.?M\.?|
 CORPORATE = re.compile(r"\b(?:universit\w*|department|dept\.|institut\w*|laborator\w*|lab|school|faculty|facult\w+|"
                        r"cent(?:er|re)|program(?:me)?|group|society|association|inc|ltd|library|college|office|ministry|"
                        r"foundation|council|committee|agency|division|project|press|museum|academy|corporation|"
-                       r"company|gmbh|s\.p\.a|research)\b", re.I)
+                       r"company|gmbh|s\.p\.a|research|organi[sz]ation|consorti\w*|network|unione?|service|survey|"
+                       r"bureau|commission|board|collaboration|initiative|partnership|government|republic|nations)\b", re.I)
 SKIPPED_CONTRIBUTORS = {"referee", "reviewer", "opponent", "department", "committeemember", "committee",
                         "institution", "organization", "orgunit", "faculty", "sponsor", "funder", "other"}
 CODE_SUBJECTS = {"ddc", "udc", "lcc", "classification", "jel", "pacs", "msc", "miur", "erc", "ssd", "scopus", "wos",
@@ -168,30 +170,36 @@ def _records(root: Any) -> list[Any]:
 
 
 def _from_metadata(metadata: Any, doc: Document, where: str) -> list[Parsed]:
-    item: dict[str, Any] | None = None
-    elements = list(metadata.iter())
-    names = {(_ns(e), _local(e)) for e in elements}
-    if (MARC_NS, "record") in names:  # metadataPrefix marc21: the MARC reader's
-        return records_from_marcxml(etree.tostring(next(e for e in elements if (_ns(e), _local(e)) == (MARC_NS, "record"))),
-                                    doc)
-    if any(ns == XOAI_NS for ns, _ in names):
-        item = item_from_qualified(xoai_fields(metadata))
-    elif any(ns == CERIF_NS for ns, _ in names):
-        item = item_from_cerif(metadata)
-    elif any(ns == DIM_NS for ns, _ in names):
-        item = item_from_qualified(dim_fields(metadata))
-    elif any(local == "resource" and "datacite" in ns or "openaire" in ns and local == "resource" for ns, local in names):
-        item = item_from_datacite(metadata)
-    elif any(local == "entity" for _, local in names) or _oaf_result(metadata) is not None:
-        item = item_from_oaf_result(metadata)
-    elif any(ns == "http://purl.org/dc/elements/1.1/" for ns, _ in names):
-        item = item_from_dc(dc_fields(metadata))
-        _openaire_extras(item, metadata)
+    marc = next((e for e in metadata.iter() if (_ns(e), _local(e)) == (MARC_NS, "record")), None)
+    if marc is not None:  # metadataPrefix marc21: the MARC reader's
+        return records_from_marcxml(etree.tostring(marc), doc)
+    item = metadata_item(metadata)
     if item is None:
         raise doc.error(f"{where}: metadata in a form zotsync does not read")
     if not item.get("title"):
         raise doc.error(f"{where}: record without a title")
     return [Parsed(source=common.identity("oai", item, doc), item=_tidy(item), origin=doc.origin)]
+
+
+def metadata_item(metadata: Any) -> dict[str, Any] | None:
+    """The item of one record's metadata, by the form its namespaces show (None for a form not read)."""
+    names = {(_ns(e), _local(e)) for e in metadata.iter()}
+    namespaces = {ns for ns, _ in names}
+    if XOAI_NS in namespaces:
+        return item_from_qualified(xoai_fields(metadata))
+    if CERIF_NS in namespaces:
+        return item_from_cerif(metadata)
+    if DIM_NS in namespaces:
+        return item_from_qualified(dim_fields(metadata))
+    if any(local == "resource" and ("datacite" in ns or "openaire" in ns) for ns, local in names):
+        return item_from_datacite(metadata)
+    if any(local == "entity" for _, local in names) or _oaf_result(metadata) is not None:
+        return item_from_oaf_result(metadata)
+    if DC_NS in namespaces:
+        item = item_from_dc(dc_fields(metadata))
+        _openaire_extras(item, metadata)
+        return item
+    return None
 
 
 def _tidy(item: dict[str, Any]) -> dict[str, Any]:
@@ -207,7 +215,7 @@ def _tidy(item: dict[str, Any]) -> dict[str, Any]:
 def dc_fields(metadata: Any) -> dict[str, list[str]]:
     fields: dict[str, list[str]] = {}
     for element in metadata.iter():
-        if _ns(element) == "http://purl.org/dc/elements/1.1/":
+        if _ns(element) == DC_NS:
             value = _clean_text(_text(element))
             if value:
                 fields.setdefault(_local(element), []).append(value)
@@ -227,7 +235,7 @@ def item_from_dc(dc: dict[str, list[str]]) -> dict[str, Any]:
     found = best_type(dc.get("type", []))
     item_type = found[0] if found else ("journalArticle" if citation else "document")
     item: dict[str, Any] = {"itemType": item_type, "title": _title(dc.get("title", [""])[0])}
-    creators = [rf.heading(v) for v in dc.get("creator", [])]
+    creators = [_creator(v) for v in dc.get("creator", [])]
     creators += [rf.heading(v, "contributor") for v in dc.get("contributor", [])
                  if is_person_heading(v) and not _same_person(v, creators)]
     item["creators"] = creators
@@ -266,6 +274,11 @@ def is_person_heading(value: str) -> bool:
         return False
     last = text.split(",", 1)[0]
     return 0 < len(last.split()) <= 5 and not re.search(r"\d", last)
+
+
+def _creator(value: str, role: str = "author") -> dict[str, str]:
+    """A name heading; one without a comma that names a body ("World Health Organization") is corporate."""
+    return rf.corporate(value, role) if "," not in value and CORPORATE.search(value) else rf.heading(value, role)
 
 
 def _name_key(creator: dict[str, str]) -> str:
@@ -464,7 +477,7 @@ def _qualified_creators(fields: QualifiedFields) -> list[dict[str, str]]:
             role = roles.get(qualifier, "contributor" if not qualifier else "")
         for value, _ in values:
             if role and (role != "contributor" or qualifier or is_person_heading(value)) and not _same_person(value, creators):
-                creators.append(rf.heading(value, role))
+                creators.append(_creator(value, role))
     order = {"author": 0, "editor": 1, "translator": 2, "contributor": 3}
     return sorted(creators, key=lambda c: order.get(c["creatorType"], 4))
 
@@ -620,7 +633,7 @@ def item_from_oaf_result(metadata: Any) -> dict[str, Any] | None:
         if creator.get("surname"):
             creators.append({"creatorType": "author", "firstName": creator.get("name") or "", "lastName": creator.get("surname")})
         elif _text(creator).strip():
-            creators.append(rf.heading(_text(creator)))
+            creators.append(_creator(_text(creator)))
     item["creators"] = creators
     dates = {(e.get("classid") or "").lower(): squash(_text(e)) for e in reversed(named("relevantdate"))}
     accepted = squash(_text(next(iter(named("dateofacceptance")), None)))
