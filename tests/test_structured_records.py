@@ -99,6 +99,17 @@ def test_oai_error_and_broken_xml_are_clear_errors():
     assert caught.value.line == 3 and caught.value.origin == "cut.xml"
 
 
+def test_responses_without_records():
+    deleted_only = ('<OAI-PMH xmlns="http://www.openarchives.org/OAI/2.0/"><request verb="ListRecords">x</request><ListRecords>'
+                    '<record><header status="deleted"><identifier>oai:x:1</identifier></header></record></ListRecords></OAI-PMH>')
+    doc = Document("deleted.xml")
+    assert registry()["oai"].parse(deleted_only, doc) == [] and doc.problems == []  # nothing to add, nothing wrong
+    identify = ('<OAI-PMH xmlns="http://www.openarchives.org/OAI/2.0/"><request verb="Identify">x</request>'
+                '<Identify><repositoryName>X</repositoryName></Identify></OAI-PMH>')
+    with pytest.raises(ParseError, match="OAI-PMH Identify without records"):
+        registry()["oai"].parse(identify, Document("identify.xml"))
+
+
 def test_a_record_without_a_title_is_reported_and_the_others_kept():
     text = read("oai", "list_records_oai_dc.xml").replace("<dc:title>Ice Cores and Volcanic Ash</dc:title>", "")
     doc = Document("two.xml")
@@ -304,6 +315,18 @@ def test_s2_batch_answer_skips_the_ids_not_found():
     assert [(p.source, p.item["title"], p.item["creators"]) for p in found] == [
         ("s2:" + "9" * 40, "Found", []), ("s2:" + "8" * 40, "Also found", [])]
     assert all("date" not in p.item for p in found)
+
+
+def test_s2_author_answers_are_not_papers_and_an_empty_page_holds_nothing():
+    for body in ('{"offset": 0, "data": [{"authorId": "1", "name": "A. Turing"}]}', '[{"authorId": "1", "name": "A. Turing"}]',
+                 '{"authorId": "1", "name": "A. Turing"}'):
+        with pytest.raises(ParseError, match="Semantic Scholar author"):
+            records_from_s2api(body, Document("authors.json"))
+    (paper,) = records_from_s2api('{"authorId": "1", "papers": [{"paperId": "' + "7" * 40 + '", "title": "On X"}]}',
+                                  Document("author.json"))
+    assert paper.source == "s2:" + "7" * 40 and paper.cited_by is None
+    doc = Document("empty.json")
+    assert records_from_s2api('{"total": 0, "offset": 0}', doc) == [] and doc.problems == []
 
 
 def test_s2_error_body_is_an_error():

@@ -65,6 +65,7 @@ class OaiPage:
 
     items: list[Parsed] = field(default_factory=list)
     deleted: list[str] = field(default_factory=list)
+    verb: str = ""
     resumption_token: str = ""
     complete_list_size: int | None = None
     error: str = ""
@@ -86,6 +87,8 @@ class OaiParser:
             raise doc.error(page.error)
         if not page.items and doc.problems:
             raise doc.problems.pop()
+        if not page.items and not page.deleted:
+            raise doc.error(f"OAI-PMH {page.verb or 'document'} without records".replace("  ", " "))
         return page.items
 
 
@@ -97,6 +100,8 @@ def records_from_oai(body: str | bytes, doc: Document) -> list[Parsed]:
 def oai_page(body: str | bytes, doc: Document) -> OaiPage:
     root = parse_xml(body, doc)
     page = OaiPage()
+    request = _child(root, "request")
+    page.verb = (request.get("verb") or "") if request is not None else ""
     error = _child(root, "error")
     if error is not None:
         page.error = f"OAI-PMH error {error.get('code', '')}: {squash(error.text)}".strip(": ")

@@ -3,7 +3,8 @@
 Reads a paper (``/paper/{id}``, with or without its ``references``), a references or
 citations list (``/paper/{id}/references``: ``data[].citedPaper``, paged by ``offset`` /
 ``next``), a single reference or citation object, a search page (``data[]`` of papers)
-and a batch answer (a list of papers). Null entries are skipped. A paper's
+a batch answer (a list of papers) and an author's papers. Null entries are skipped; an
+author list is not papers (an error), an empty page holds no items. A paper's
 ``citations`` are not items: they cite the paper, they are not in it.
 
 Each item's identity is ``s2:<paperId>``, as for a saved S2 page; a reference S2 could
@@ -39,7 +40,7 @@ class S2ApiParser:
 
     def sniff(self, text: str, filename: str) -> float:
         head = text.lstrip()[:5000]
-        if head.startswith(("{", "[")) and re.search(r'"(?:paperId|citedPaper|citingPaper)"\s*:', head):
+        if head.startswith(("{", "[")) and re.search(r'"(?:paperId|citedPaper|citingPaper|authorId)"\s*:', head):
             return 0.96
         return 0.0
 
@@ -72,14 +73,28 @@ def records_from_s2api(body: str | bytes | dict[str, Any] | list[Any], doc: Docu
         raise doc.error(f"Semantic Scholar error: {squash(str(data.get('error') or data.get('message')))}")
     parent = f"s2:{paper_id.removeprefix('s2:')}" if paper_id else None
     if isinstance(data, list):  # batch: papers, null where an id was not found
+        if any(_is_author(e) for e in data):
+            raise doc.error("a Semantic Scholar author list, not papers")
         return [p for i, paper in enumerate(data) if isinstance(paper, dict) for p in _paper(paper, doc, f"[{i}]")]
     if not isinstance(data, dict):
         raise doc.error("expected a JSON object or list")
     if isinstance(data.get("data"), list):
+        if any(_is_author(e) for e in data["data"]):
+            raise doc.error("a Semantic Scholar author list, not papers")
         return _entries(data["data"], doc, parent)
     if "citedPaper" in data or "citingPaper" in data:
         return _entries([data], doc, parent)
+    if "authorId" in data and "paperId" not in data:  # an author, with the papers asked for
+        if not isinstance(data.get("papers"), list):
+            raise doc.error("a Semantic Scholar author record, not papers")
+        return _entries(data["papers"], doc, None)
+    if "paperId" not in data and "title" not in data and ("offset" in data or "total" in data):
+        return []  # an empty page of a paged list
     return _paper(data, doc, "")
+
+
+def _is_author(entry: Any) -> bool:
+    return isinstance(entry, dict) and "authorId" in entry and "paperId" not in entry and "title" not in entry
 
 
 def _entries(entries: list[Any], doc: Document, parent: str | None) -> list[Parsed]:
