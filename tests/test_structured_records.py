@@ -249,6 +249,17 @@ def test_solr_select_new_and_old_schemas():
         "Geographia Polonica", "88", "3", "401", "10.7163/GPol.0027")
 
 
+def test_solr_isbns_come_from_the_docs_own_marc_record_when_it_has_one():
+    marcxml = read("marc", "chapter_773.xml").replace(
+        '<datafield ind1="1" ind2=" " tag="100">',
+        '<datafield ind1=" " ind2=" " tag="020"><subfield code="a">9782070360024</subfield></datafield>'
+        '<datafield ind1="1" ind2=" " tag="100">')
+    body = {"response": {"docs": [{"id": "c1", "title": "Les ports /", "isbn": ["9780306406157", "9782070360024"],
+                                   "fullrecord": marcxml}]}}
+    (parsed,) = records_from_solr(body, Document("s.json"))
+    assert parsed.item["ISBN"] == "9782070360024"  # the index field also holds values the record does not
+
+
 def test_vufind_api_record_and_search():
     doc = Document("api.json")
     book, audio = records_from_vufind_api(read("vufind-api", "record_and_search.json"), doc)

@@ -22,11 +22,12 @@ import re
 from typing import Any
 
 from zotsync import ids
+from zotsync.errors import ParseError
 from zotsync.model import Parsed
 from zotsync.sources import common
 from zotsync.sources import record_fields as rf
 from zotsync.sources.base import Document
-from zotsync.sources.marc import records_from_marc
+from zotsync.sources.marc import records_from_marc, records_from_marcxml
 from zotsync.text import squash
 
 FORMATS = [
@@ -208,11 +209,19 @@ def _role(value: str) -> str:
 
 
 def _marc_isbns(record: dict[str, Any]) -> str:
-    """ISBNs of the doc's own MARC record (``fullrecord``), when it carries one in binary form."""
+    """ISBNs of the doc's own MARC record (``fullrecord``, binary or MARCXML); "" when it carries none."""
     full = record.get("fullrecord")
-    if not isinstance(full, str) or not full[:5].isdigit() or "\x1e" not in full:
+    if not isinstance(full, str):
         return ""
-    found = records_from_marc(full.encode("utf-8"), Document("fullrecord"))
+    if full.lstrip().startswith("<") and "MARC21/slim" in full[:2000]:
+        try:
+            found = records_from_marcxml(full, Document("fullrecord"))
+        except ParseError:
+            return ""
+    elif full[:5].isdigit() and "\x1e" in full:
+        found = records_from_marc(full.encode("utf-8"), Document("fullrecord"))
+    else:
+        return ""
     return str(found[0].item.get("ISBN", "")) if found else ""
 
 
