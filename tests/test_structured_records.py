@@ -183,7 +183,10 @@ def test_binary_marc_decoded_either_way_gives_the_same_items(encoding, errors):
 
 def test_marc_bytes_entry_point_and_marcxml_chapter():
     raw = (FIXTURES / "marc/books_and_article.mrc").read_bytes()
-    assert len(records_from_marc(raw, Document("b.mrc"))) == 2
+    assert [p.source for p in records_from_marc(raw, Document("dir/b.mrc", scope="dir/b.mrc"))] == [
+        "marc:dir/b.mrc#bk0001", "marc:dir/b.mrc#ar0002"]  # a 001 is unique only within its catalogue
+    assert [p.source for p in records_from_marc(raw, Document("export.mrc"), id_kind="vufind")] == [
+        "vufind:bk0001", "vufind:ar0002"]  # a VuFind export: the same identity as the record's page
     (parsed,) = registry()["marc"].parse(read("marc", "chapter_773.xml"), Document("ch.xml"))
     item = parsed.item
     assert item["itemType"] == "bookSection" and item["bookTitle"] == "Villes et mers"

@@ -85,8 +85,13 @@ def _quiet_pymarc() -> Iterator[None]:
         logger.setLevel(level)
 
 
-def records_from_marc(data: str | bytes, doc: Document) -> list[Parsed]:
-    """Items of an ISO 2709 file (bytes, or text decoded as Latin-1 / UTF-8); unreadable records are reported."""
+def records_from_marc(data: str | bytes, doc: Document, id_kind: str = "") -> list[Parsed]:
+    """Items of an ISO 2709 file (bytes, or text decoded as Latin-1 / UTF-8); unreadable records are reported.
+
+    ``id_kind`` names a catalogue whose record id is the 001 (``"vufind"`` for a VuFind MARC
+    export): the identity is then ``<id_kind>:<001>``, the same as that record's page or API
+    record. Without it the 001 is only unique within this document.
+    """
     raw = data if isinstance(data, bytes) else record_bytes(data)
     out: list[Parsed] = []
     with _quiet_pymarc():
@@ -95,12 +100,12 @@ def records_from_marc(data: str | bytes, doc: Document) -> list[Parsed]:
             if record is None:
                 doc.report(doc.error(f"MARC record {number} could not be read ({reader.current_exception})"))
                 continue
-            out += _parsed(record, doc, number)
+            out += _parsed(record, doc, number, id_kind)
     return out
 
 
-def records_from_marcxml(data: str | bytes, doc: Document) -> list[Parsed]:
-    """Items of a MARCXML document (a ``collection`` or a single ``record``)."""
+def records_from_marcxml(data: str | bytes, doc: Document, id_kind: str = "") -> list[Parsed]:
+    """Items of a MARCXML document (a ``collection`` or a single ``record``); ``id_kind`` as for ``records_from_marc``."""
     raw = data.encode("utf-8") if isinstance(data, str) else data
     if isinstance(data, str):
         raw = re.sub(rb"^\s*<\?xml[^>]*\?>", b'<?xml version="1.0" encoding="UTF-8"?>', raw.lstrip(b"\xef\xbb\xbf"))
@@ -111,18 +116,21 @@ def records_from_marcxml(data: str | bytes, doc: Document) -> list[Parsed]:
         raise doc.error(f"not readable as MARCXML ({exc})") from exc
     out: list[Parsed] = []
     for number, record in enumerate(records, start=1):
-        out += _parsed(record, doc, number)
+        out += _parsed(record, doc, number, id_kind)
     return out
 
 
-def _parsed(record: Any, doc: Document, number: int) -> list[Parsed]:
+def _parsed(record: Any, doc: Document, number: int, id_kind: str = "") -> list[Parsed]:
     item = record_to_item(record)
     if not item.get("title"):
         doc.report(doc.error(f"MARC record {number} has no title (245)"))
         return []
     control = _control(record, "001").strip()
-    return [Parsed(source=common.identity("marc", item, doc, local=control or f"record-{number}"), item=item,
-                   origin=doc.origin)]
+    if id_kind and control:
+        source = common.identity(id_kind, item, doc, native=control)
+    else:
+        source = common.identity("marc", item, doc, local=control or f"record-{number}")
+    return [Parsed(source=source, item=item, origin=doc.origin)]
 
 
 def _control(record: Any, tag: str) -> str:
