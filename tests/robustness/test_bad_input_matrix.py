@@ -22,6 +22,11 @@ SAMPLES = {
     "bibtex": FIXTURES / "bibtex/mixed.bib",
     "ris": FIXTURES / "ris/two_records.ris",
     "csljson": FIXTURES / "csl/items.json",
+    "oai": FIXTURES / "oai/list_records_oai_dc.xml",
+    "marc": FIXTURES / "marc/books_and_article.mrc",
+    "solr": FIXTURES / "solr/select_two_schemas.json",
+    "vufind-api": FIXTURES / "vufind-api/record_and_search.json",
+    "s2-api": FIXTURES / "s2-api/paper_with_references.json",
 }
 KINDS = sorted(registry())
 

@@ -248,7 +248,7 @@ def test_every_fixture_item_is_valid_for_the_schema():
 
 def test_forced_unknown_format_is_a_clear_error():
     with pytest.raises(ParseError, match="unknown format"):
-        parse_text("x", Document("f.txt"), "marc")
+        parse_text("x", Document("f.txt"), "no-such-format")
 
 
 def test_bibtex_crossref_and_string_macros_are_resolved():

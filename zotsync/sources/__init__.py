@@ -16,6 +16,11 @@ BUILTIN = {
     "bibtex": "zotsync.sources.bibtex:BibtexParser",
     "ris": "zotsync.sources.ris:RisParser",
     "csljson": "zotsync.sources.csljson:CslJsonParser",
+    "oai": "zotsync.sources.oai:OaiParser",
+    "marc": "zotsync.sources.marc:MarcParser",
+    "solr": "zotsync.sources.vufind_json:VufindSolrParser",
+    "vufind-api": "zotsync.sources.vufind_json:VufindApiParser",
+    "s2-api": "zotsync.sources.s2api:S2ApiParser",
 }
 
 
