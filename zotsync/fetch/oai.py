@@ -26,8 +26,18 @@ ENDPOINT_PATHS = ("/oai/request", "/server/oai/request", "/dspace-oai/request", 
 OAI_STATUSES = frozenset({400, 422})  # some servers (Zenodo) send OAI errors with these
 
 
+class HarvestCut(FetchError):
+    """A harvest that stopped before its end: the pages it got are still records worth syncing."""
+
+    def __init__(self, cause: FetchError, pages: list[Fetched]) -> None:
+        super().__init__(f"harvest cut short after {len(pages)} pages: {cause}")
+        self.pages = pages
+
+
 def harvest(target: OaiTarget, fetcher: Fetcher, log: HarvestLog) -> tuple[list[Fetched], str]:
-    """The set's records changed since the last complete harvest, and the stamp to record for it."""
+    """The set's records changed since the last complete harvest, and the stamp to record for it.
+
+    HarvestCut (with the pages read so far) when a page after the first cannot be had."""
     params = {"verb": "ListRecords", "metadataPrefix": target.metadata_prefix}
     if target.set:
         params["set"] = target.set
@@ -48,7 +58,12 @@ def _list(fetcher: Fetcher, endpoint: str, params: dict[str, str]) -> tuple[list
     pages: list[Fetched] = []
     stamp = ""
     for number in range(MAX_PAGES):
-        root, url = _ask(fetcher, endpoint, params)
+        try:
+            root, url = _ask(fetcher, endpoint, params)
+        except FetchError as exc:
+            if not pages:
+                raise
+            raise HarvestCut(exc, pages) from None
         stamp = stamp or root.findtext("o:responseDate", "", NS)
         if _error(root, url):
             break

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from zotsync.fetch.doi import RESOLVER, fetch_doi
 from zotsync.fetch.fetched import Fetched, HarvestLog
 from zotsync.fetch.http import Fetcher, FetchError
-from zotsync.fetch.oai import get_record, harvest
+from zotsync.fetch.oai import HarvestCut, get_record, harvest
 from zotsync.fetch.semanticscholar import API, fetch_paper
 from zotsync.fetch.targets import DoiTarget, OaiTarget, RecordTarget, S2Target, Target, VufindTarget
 from zotsync.fetch.vufind import fetch_record
@@ -46,6 +46,9 @@ def fetch_all(targets: Iterable[Target], fetcher: Fetcher, log: HarvestLog,
                 result.documents += pages
             else:
                 result.documents += fetch_one(target, fetcher, services)
+        except HarvestCut as cut:
+            result.documents += cut.pages  # synced now; the whole harvest is asked for again next time
+            result.errors.append(cut)
         except FetchError as exc:
             result.errors.append(exc)
     return result

@@ -26,7 +26,7 @@ def fetch_paper(target: S2Target, fetcher: Fetcher, api: str = API) -> list[Fetc
         raise FetchError("the answer holds no paper", url)
     if target.references:
         paper["references"] = list(_references(fetcher, f"{url}/references"))
-    return [Fetched(url, f"semanticscholar/{paper['paperId']}", json.dumps(paper, ensure_ascii=False))]
+    return [Fetched(url, f"semanticscholar/{paper['paperId']}", json.dumps(paper, ensure_ascii=False), "s2-api")]
 
 
 def _references(fetcher: Fetcher, url: str) -> list[dict[str, Any]]:

@@ -12,7 +12,7 @@ def fetch_record(target: VufindTarget, fetcher: Fetcher) -> list[Fetched]:
     scope = f"vufind/{target.record_id}"
     try:
         response = fetcher.get(api, accept="application/json", params={"id": target.record_id})
-        return [Fetched(str(response.request.url), scope, response.text)]
+        return [Fetched(str(response.request.url), scope, response.text, "vufind-api")]
     except FetchError as exc:
         if exc.status not in {400, 404, 405, 501}:
             raise
