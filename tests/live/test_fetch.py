@@ -210,3 +210,21 @@ def test_a_real_doi_404_is_named(live, tmp_path):
     result = fetch_all([DoiTarget("10.1126/foo")], fetcher(tmp_path), Log(), Services(doi=live.url))
     (error,) = result.errors
     assert "10.1126/foo" in str(error) and "404" in str(error)
+
+
+def test_a_vufind_record_page_becomes_its_api_record(live, tmp_path):
+    live.add("/vufind/api/v1/record?id=rec-100", Answer(body("vufind_record.json")))
+    target = target_of(f"{live.url}/vufind/Record/rec-100")
+    result = fetch_all([target], fetcher(tmp_path), Log())
+    assert not result.errors
+    (doc,) = result.documents
+    (parsed,) = parse_text(doc.text, Document(doc.origin, doc.scope), doc.kind)
+    assert parsed.source == "vufind:rec-100" and parsed.item["title"].startswith("Storia di Genova")
+
+
+def test_a_vufind_without_the_api_falls_back_to_the_record_page(live, tmp_path):
+    page = b'<html><body><span class="Z3988" title="ctx_ver=Z39.88-2004&amp;rft_val_fmt=info%3Aofi%2Ffmt%3Akev%3Amtx%3Abook&amp;rft.btitle=Storia+di+Genova&amp;rft.au=Rossi%2C+Mario&amp;rft.date=2010"></span></body></html>'
+    live.add("/vufind/Record/rec-100", Answer(page))
+    result = fetch_all([target_of(f"{live.url}/vufind/Record/rec-100")], fetcher(tmp_path), Log())
+    assert not result.errors
+    assert result.documents[0].kind == "html" and "Z3988" in result.documents[0].text
