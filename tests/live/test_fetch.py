@@ -223,7 +223,8 @@ def test_a_vufind_record_page_becomes_its_api_record(live, tmp_path):
 
 
 def test_a_vufind_without_the_api_falls_back_to_the_record_page(live, tmp_path):
-    page = b'<html><body><span class="Z3988" title="ctx_ver=Z39.88-2004&amp;rft_val_fmt=info%3Aofi%2Ffmt%3Akev%3Amtx%3Abook&amp;rft.btitle=Storia+di+Genova&amp;rft.au=Rossi%2C+Mario&amp;rft.date=2010"></span></body></html>'
+    page = (b'<html><body><span class="Z3988" title="ctx_ver=Z39.88-2004&amp;rft_val_fmt=info%3Aofi%2Ffmt%3Akev%3Amtx%3Abook'
+            b'&amp;rft.btitle=Storia+di+Genova&amp;rft.au=Rossi%2C+Mario&amp;rft.date=2010"></span></body></html>')
     live.add("/vufind/Record/rec-100", Answer(page))
     result = fetch_all([target_of(f"{live.url}/vufind/Record/rec-100")], fetcher(tmp_path), Log())
     assert not result.errors
