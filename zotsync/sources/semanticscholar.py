@@ -5,6 +5,15 @@ The gaps may be non-breaking or ordinary spaces, single-author references have
 no ``,et al.`` (and then only an ordinary space between author and title), and
 the list may be cut off or absent. Each reference becomes an item of its own
 whose ``cited_by`` names the paper, for the sync engine to relate the two.
+
+A reference's type comes from its venue (``venues``): a conference is a
+conferencePaper with the venue as proceedingsTitle, a journal a journalArticle with
+the venue as publicationTitle, arXiv and other servers a preprint; a venue the
+lexicon does not know is typed by its words (`Proceedings of`, `Workshop`, `Journal`,
+`Press`) or, without such words, kept as a document that says nothing more. The venue
+stays as printed. A reference without a venue is a book (Semantic Scholar prints
+publishers' books that way). The last reference, when the page cut it off (it does
+not end as the template ends), is reported and dropped, never emitted half-read.
 """
 
 from __future__ import annotations
@@ -15,7 +24,7 @@ from typing import Any
 from zotsync import dates, names
 from zotsync.errors import ParseError
 from zotsync.model import Parsed
-from zotsync.sources import common
+from zotsync.sources import common, venues
 from zotsync.sources.base import Document
 from zotsync.text import repair_caps, squash, strip_trailing_period
 
@@ -24,7 +33,14 @@ ET_AL = re.compile(r",\s*et\s+al\.?[\s\u00a0]+")
 YEAR_SPLIT = re.compile(r"\s+,\s*(?P<year>1[5-9]\d\d|20\d\d)\s*(?:,\s*(?P<venue>.*?))?\s*\.?\s*$")
 NO_YEAR_SPLIT = re.compile(r"\s+,\s*(?P<venue>[^,]+?)\s*\.?\s*$")
 PAPER_ID = re.compile(r"semanticscholar\.org/paper/(?:[^/\s]+/)?([0-9a-f]{40})")
-PROCEEDINGS = re.compile(r"\b(proceedings|proc\.|conference|conf\.|workshop|symposium|congress|meeting)\b", re.I)
+PROCEEDINGS = re.compile(r"\b(?:proceedings|proc\.|conference|conf\.|workshops?|symposium|congress|meeting|colloquium|"
+                         r"summit|convegno|congreso|tagung)\b", re.I)
+JOURNAL_WORDS = re.compile(r"\b(?:journal|j\.|review|transactions|trans\.|letters|lett\.|annals|ann\.|bulletin|bull\.|"
+                           r"magazine|quarterly|revue|revista|rivista|zeitschrift|acta|archives|research|studies|"
+                           r"gazette|newsletter)\b", re.I)
+REPORT_WORDS = re.compile(r"\b(?:technical report|tech\. rep\.|working paper|report)\b", re.I)
+THESIS_WORDS = re.compile(r"\b(?:thesis|dissertation|ph\.? ?d\.?)\b", re.I)
+PUBLISHER_WORDS = re.compile(r"\b(?:press|publishers?|publishing|verlag|editore|editorial|books)\b", re.I)
 UI_LINE = re.compile(
     r"^(?:semantic scholar|search|sign in|create free account|tldr|abstract|expand|figures and tables|"
     r"save to library|create alert|cite|share|view pdf|view on publisher|references|citations|related papers|"
@@ -55,9 +71,15 @@ class SemanticScholarParser:
         match = PAPER_ID.search(text)
         paper_id = common.identity("s2", paper, doc, native=match.group(1) if match else "")
         out = [Parsed(source=paper_id, item=paper, origin=doc.origin, notes=_tldr(lines[:first_ref]))]
-        for number, line in _reference_lines(lines[first_ref:]):
+        refs = _reference_lines(lines[first_ref:])
+        for position, (number, line) in enumerate(refs, 1):
+            if position == len(refs) and is_cut_off(line):
+                doc.report(doc.error(f"reference [{number}] is cut off by the page and was not read: {line[:80]!r}"))
+                continue
             ref = parse_reference(line)
-            if ref is not None:
+            if ref is None:
+                doc.report(doc.error(f"reference [{number}] has no title: {line[:80]!r}"))
+            else:
                 out.append(Parsed(source=f"{paper_id}#ref:{common.work_key(ref)}", item=ref,
                                   origin=f"{doc.origin}:[{number}]", cited_by=paper_id))
         return out
@@ -123,6 +145,8 @@ def _reference_lines(lines: list[str]) -> list[tuple[str, str]]:
         match = REF_START.match(line)
         if match:
             refs.append((match.group(1), match.group(2)))
+        elif UI_LINE.match(line) or re.match(r"^(?:Related Papers|Citations?|Show(?:ing)? |Load more|Page \d)", line):
+            break  # the interface after the list (related papers, citing papers, paging)
         elif line and refs:
             refs[-1] = (refs[-1][0], f"{refs[-1][1]} {line}")
     return refs
@@ -153,7 +177,7 @@ def parse_reference(text: str) -> dict[str, Any] | None:
     if match and "year" in match.groupdict() and match.group("year"):
         item["date"] = match.group("year")
     if et_al:
-        item["extra"] = "et al."
+        item["extra"] = "\n".join(filter(None, ["et al.", item.get("extra", "")]))
     return item
 
 
@@ -174,17 +198,33 @@ def _split_single_author(text: str) -> tuple[str, str]:
 
 
 def _venue(venue: str) -> str:
-    venue = squash(venue)
-    if venue.endswith("..") or venue.endswith(".") and not re.search(r"\b\w{1,4}\.$", venue):
-        venue = venue[:-1]
-    return venue.strip(" ,")
+    """The venue as printed; the template's own closing period is already gone (`Inf. Sci..` -> `Inf. Sci.`)."""
+    return squash(venue).strip(" ,")
+
+
+def is_cut_off(body: str) -> bool:
+    """A reference the page stopped inside: it does not end as the template does (`Title , year[, venue].`)."""
+    text = body.replace("\u00a0", " ").rstrip()
+    if not text.endswith("."):
+        return True
+    return not re.search(r"\s,\s*\S.*\.$", text) and not text.endswith(" .")
 
 
 def _typed(venue: str) -> dict[str, Any]:
+    """Type and container from the venue: the lexicon first, then the venue's own words."""
     if not venue:
         return {"itemType": "book"}
-    if re.search(r"\barxiv\b", venue, re.I):
-        return {"itemType": "preprint", "repository": "arXiv"}
-    if PROCEEDINGS.search(venue):
+    kind = venues.classify(venue)
+    if kind == venues.PREPRINT:
+        return {"itemType": "preprint", "repository": venues.repository(venue) or venue}
+    if kind == venues.CONFERENCE or (not kind and PROCEEDINGS.search(venue)):
         return {"itemType": "conferencePaper", "proceedingsTitle": venue}
-    return {"itemType": "journalArticle", "publicationTitle": venue}
+    if kind == venues.JOURNAL or JOURNAL_WORDS.search(venue):
+        return {"itemType": "journalArticle", "publicationTitle": venue}
+    if THESIS_WORDS.search(venue):
+        return {"itemType": "thesis", "university": venue}
+    if REPORT_WORDS.search(venue):
+        return {"itemType": "report", "institution": venue}
+    if PUBLISHER_WORDS.search(venue):
+        return {"itemType": "book", "publisher": venue}
+    return {"itemType": "document", "extra": f"Venue: {venue}"}
