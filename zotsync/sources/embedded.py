@@ -163,8 +163,8 @@ def dublin_core(metas: Metas, page_lang: str = "") -> Partial:
         if item_type:
             part.item_type, part.type_label = item_type, label
             break
-    if part.item_type == "thesis" and not re.match(r"^(?:info:|text$)", part.type_label, re.I):
-        part.set("type", part.type_label)
+    if part.item_type == "thesis" and len(part.type_label.split()) > 1 and ":" not in part.type_label:
+        part.set("type", part.type_label)  # "Dissertação de mestrado", not the bare word "Thesis"
     return part
 
 

@@ -96,8 +96,8 @@ def _texts(value: Any) -> list[str]:
         return []
     if isinstance(value, list):
         return [t for v in value for t in _texts(v)]
-    if isinstance(value, dict):
-        return _texts(value.get("name") or value.get("@value"))
+    if isinstance(value, dict):  # a node: its name; a PropertyValue (`{"propertyID": "DOI", "value": …}`): its value
+        return _texts(value.get("name") or value.get("@value") or value.get("value"))
     return [squash(str(value))] if str(value).strip() else []
 
 

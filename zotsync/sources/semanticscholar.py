@@ -42,12 +42,21 @@ REPORT_WORDS = re.compile(r"\b(?:technical report|tech\. rep\.|working paper|rep
 THESIS_WORDS = re.compile(r"\b(?:thesis|dissertation|ph\.? ?d\.?)\b", re.I)
 PUBLISHER_WORDS = re.compile(r"\b(?:press|publishers?|publishing|verlag|editore|editorial|books)\b", re.I)
 UI_LINE = re.compile(
-    r"^(?:semantic scholar|search|sign in|create free account|tldr|abstract|expand|figures and tables|"
-    r"save to library|create alert|cite|share|view pdf|view on publisher|references|citations|related papers|"
-    r"topics|highly influenced|\d[\d,]* (?:citations?|references?)|showing \d+ through \d+ of \d+ .*|"
+    r"^(?:semantic scholar|semantic scholar's logo|search|sign in|sign up|create free account|menu|tldr|abstract|expand|"
+    r"figures and tables|figures and topics|figures|save to library|save|create alert|alert|cite|share|"
+    r"share this paper|view pdf|open pdf|view via publisher|view on publisher|publisher|references|citations|"
+    r"related papers|topics|highly influenced|highly influential citations|background citations|methods citations|"
+    r"results citations|citation type|has pdf|more filters|filters?|sort by.*|feed|semantic reader|"
+    r"open in semantic reader|api|about|product|research|team|blog|contact|faq|careers|resources|"
+    r"terms of service|privacy policy|api license agreement|stay connected with semantic scholar|"
+    r"what is semantic scholar\??|skip to .*|search \d[\d,]* papers .*|semantic scholar is .*|"
+    r"© ?\d{4} .*|\d[\d,]* (?:citations?|references?)|showing \d+ through \d+ of \d+ .*|"
     r"corpus id:? ?\d+)$", re.I)
-META_LINE = re.compile(r"^(?:DOI:|Published in |Corpus ID)", re.I)
-PUBLISHED = re.compile(r"^Published in (?P<venue>.+?)\s+(?P<date>(?:\d{1,2}\s+)?(?:[A-Z][a-z]+\s+)?\d{4})$")
+META_LINE = re.compile(r"^(?:DOI:|Published(?: in)? |Corpus ID)", re.I)
+DATE_TEXT = r"(?:\d{1,2}\s+)?(?:[A-Z][a-z]+\.?\s+)?(?:1[5-9]\d\d|20\d\d)"
+PUBLISHED = re.compile(rf"^Published(?: in (?P<venue>.+?))?\s+(?P<date>{DATE_TEXT})$")
+PUBLISHED_VENUE = re.compile(r"^Published in (?P<venue>.+)$")
+BULLETS = re.compile(r"\s+[•·]\s+")
 AUTHORS_LINE = re.compile(r"^(?:[A-Z][\w'’.\-]*\.?\s?){1,5}(?:,\s*(?:\+\s*\d+\s+authors?\s*)?(?:[A-Z][\w'’.\-]*\.?\s?){1,5})*$")
 INITIAL = re.compile(r"^[A-Z]\.?(?:-?[A-Z]\.?)?$")
 
@@ -86,7 +95,7 @@ class SemanticScholarParser:
 
 
 def _paper(lines: list[str]) -> dict[str, Any]:
-    """The paper: the page's title, authors, "Published in" line, DOI and abstract; interface text skipped."""
+    """The paper: the page's title, authors, "Published in" venue and date, DOI and abstract; interface text skipped."""
     text_lines = [line for line in lines if line and not UI_LINE.match(line)]
     item: dict[str, Any] = {"itemType": "journalArticle", "creators": [], "tags": []}
     title_at = next((i for i, line in enumerate(text_lines) if not META_LINE.match(line)), None)
@@ -94,17 +103,37 @@ def _paper(lines: list[str]) -> dict[str, Any]:
         return item
     item["title"] = repair_caps(strip_trailing_period(text_lines[title_at]))
     rest = text_lines[title_at + 1:]
-    if rest and AUTHORS_LINE.match(rest[0]):
-        item["creators"], more = _page_authors(rest.pop(0))
-        if more:
-            item["extra"] = "et al."
+    for position, part in enumerate(_header(rest)):
+        if re.fullmatch(DATE_TEXT, part):
+            item["date"] = dates.to_iso(part)
+        elif position == 0 and AUTHORS_LINE.match(part):
+            item["creators"], more = _page_authors(part)
+            if more:
+                item["extra"] = "et al."
+        else:
+            _meta(item, part)
     for line in text_lines:
         _meta(item, line)
+    venue = item.pop("venue", "")
+    if venue:  # typed as a reference is: an unknown venue is not taken for a journal
+        typed = _typed(venue)
+        extra = "\n".join(filter(None, [item.get("extra", ""), typed.pop("extra", "")]))
+        item.update(typed, **({"extra": extra} if extra else {}))
     summary = _tldr_sentence(lines)
     body = [line for line in rest if len(line) > 80 and not META_LINE.match(line) and line != summary]
     if body:
         item["abstractNote"] = max(body, key=len)
     return item
+
+
+def _header(rest: list[str]) -> list[str]:
+    """The short lines under the title (authors, `Published in …`, date, fields), split at `•`, up to the abstract."""
+    parts: list[str] = []
+    for line in rest[:12]:
+        if len(line) > 120 or line.upper() == "TLDR":
+            break
+        parts.extend(p for p in (x.strip() for x in BULLETS.split(f" {line} ")) if p and p not in "•·")
+    return parts
 
 
 def _tldr_sentence(lines: list[str]) -> str:
@@ -122,10 +151,14 @@ def _tldr(lines: list[str]) -> list[str]:
 
 
 def _meta(item: dict[str, Any], line: str) -> None:
-    published = PUBLISHED.match(line)
-    if published:
-        item["publicationTitle"] = published.group("venue").strip()
-        item["date"] = dates.to_iso(published.group("date"))
+    """A header line: `Published in VENUE DATE`, `Published DATE`, `DOI: …`. A venue the page cut (`…`) is not kept."""
+    published = PUBLISHED.match(line) or PUBLISHED_VENUE.match(line)
+    if published and not item.get("venue"):
+        venue = (published.group("venue") or "").strip()
+        if venue and not venue.endswith(("…", "...")):
+            item["venue"] = venue
+        if "date" in published.groupdict() and published.group("date"):
+            item["date"] = dates.to_iso(published.group("date"))
     doi = re.match(r"^DOI:\s*(\S+)", line)
     if doi:
         item["DOI"] = doi.group(1)

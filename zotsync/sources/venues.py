@@ -118,6 +118,36 @@ def _classes(form: str) -> set[str]:
     return {lex[k] for k in keys if k and k in lex}
 
 
+STOP = frozenset("of the and for in on de la le der und des du et a an to at fur fuer y e di".split())
+
+
+@cache
+def _journal_words() -> dict[tuple[int, str], list[tuple[str, ...]]]:
+    """Significant words of every journal key, indexed by word count and first letter (built on first use)."""
+    index: dict[tuple[int, str], list[tuple[str, ...]]] = {}
+    for name, kind in lexicon().items():
+        if kind == JOURNAL:
+            words = tuple(w for w in name.split() if w not in STOP)
+            if words:
+                index.setdefault((len(words), words[0][0]), []).append(words)
+    return index
+
+
+def iso_prefix(venue: str) -> bool:
+    """An ISO 4 abbreviation of one to three journal titles: each token a prefix of the title's word in turn.
+
+    Only for a dotted venue of at least two tokens (`Found. Trends Inf. Retr.`, `Inf. Retr.`).
+    """
+    if "." not in venue:
+        return False
+    tokens = tuple(t for t in key(venue).split() if t not in STOP)
+    if len(tokens) < 2:
+        return False
+    titles = {words for words in _journal_words().get((len(tokens), tokens[0][0]), [])
+              if all(w.startswith(t) for t, w in zip(tokens, words, strict=True))}
+    return 0 < len(titles) <= 3
+
+
 def classify(venue: str) -> str:
     """"conference", "journal", "preprint" or "" (unknown or ambiguous) for a printed venue."""
     if PREPRINT_WORDS.search(venue) and len(venue.split()) <= 4:
@@ -132,6 +162,8 @@ def classify(venue: str) -> str:
             break
     if "ambiguous" in found or (CONFERENCE in found and JOURNAL in found):
         return UNKNOWN
+    if not found and iso_prefix(venue):
+        return JOURNAL
     return next((c for c in (CONFERENCE, JOURNAL, PREPRINT) if c in found), UNKNOWN)
 
 
