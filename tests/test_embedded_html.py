@@ -7,7 +7,9 @@ import pytest
 from tests.conftest import FIXTURES
 from zotsync.documents import parse_paths
 from zotsync.sources.coins import read as read_coins
+from zotsync.sources.embedded import label_type
 from zotsync.sources.partial import num_pages, pages, person
+from zotsync.sources.schemaorg import read as read_schemaorg
 
 
 def parsed(path: str) -> list:
@@ -150,3 +152,25 @@ def test_pages_only_from_page_numbers(first, last, expected):
                                               ("xii, 250 p. : ill.", "250"), ("1 online resource", "")])
 def test_page_count_from_extent(extent, expected):
     assert num_pages(extent) == expected
+
+
+@pytest.mark.parametrize("label, item_type", [
+    ("info:eu-repo/semantics/doctoralThesis", "thesis"), ("info:eu-repo/semantics/bookPart", "bookSection"),
+    ("info:eu-repo/semantics/conferenceObject", "conferencePaper"), ("Dissertação de mestrado", "thesis"),
+    ("Capítulo de livro", "bookSection"), ("Sachbuch", "book"), ("Text", ""), ("Zeitschrift", "")])
+def test_repository_and_catalogue_type_labels(label, item_type):
+    assert label_type(label) == item_type
+
+
+def test_holdings_offers_in_rdfa_are_not_records_and_do_not_hide_the_work():
+    offer = ('<tr vocab="http://schema.org/" typeof="Offer"><td><span property="seller">Branch</span>'
+             '<link property="itemOffered" href="#record"/></td></tr>')
+    page = ('<html><body><div vocab="http://schema.org/" typeof="CreativeWork Product" resource="#record">'
+            '<h3 property="name">Die Vermessung der Welt : Roman</h3><span property="author">Kehlmann, Daniel</span>'
+            '<span property="publisher" typeof="Organization"><span property="location">Reinbek</span>'
+            '<span property="name">Rowohlt</span></span><span property="publicationDate">2005</span></div>'
+            f'<table>{offer * 400}</table></body></html>')
+    part = read_schemaorg(page)
+    assert part.fields == {"title": "Die Vermessung der Welt: Roman", "date": "2005", "publisher": "Rowohlt",
+                           "place": "Reinbek"}
+    assert part.creators == [{"creatorType": "author", "firstName": "Daniel", "lastName": "Kehlmann"}]

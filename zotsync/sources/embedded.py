@@ -59,10 +59,11 @@ def read_metas(soup: BeautifulSoup) -> Metas:
 
 def label_type(label: str) -> str:
     """The Zotero type a repository type label names ("Dissertação de mestrado" -> thesis), else ""."""
-    found = type_from_label(label)
+    words = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", label.rsplit("/", 1)[-1])  # info:eu-repo/semantics/doctoralThesis
+    found = type_from_label(words)
     if found:
         return found[0]
-    text = label.lower().rsplit("/", 1)[-1]
+    text = words.lower()
     for pattern, item_type in EXTRA_TYPES:
         if re.search(pattern, text):
             return item_type

@@ -13,6 +13,8 @@ import re
 from typing import Any
 
 import extruct
+import lxml.html
+from lxml import etree
 
 from zotsync import ids
 from zotsync.sources import partial
@@ -26,23 +28,58 @@ TYPES = {"ScholarlyArticle": "journalArticle", "Article": "journalArticle", "New
          "MediaObject": "", "Collection": "", "PublicationIssue": "", "Movie": "film", "Map": "map",
          "MusicRecording": "audioRecording", "WebPage": "webpage", "BlogPosting": "blogPost"}
 BASE = "file:///saved-page.html"
+RDFA_MARKER = re.compile(r"\s(?:property|typeof|vocab)=")
+NOT_WORKS = {f"{prefix}{name}" for name in ("Offer", "AggregateOffer", "Demand", "ListItem", "BreadcrumbList",
+                                             "SiteNavigationElement", "WPHeader", "WPFooter", "WPSideBar")
+             for prefix in ("", "schema:", "http://schema.org/", "https://schema.org/")}
+MAX_RDFA_PROPERTIES = 2000
 log = logging.getLogger(__name__)
 
 
 def read(html: str) -> Partial:
     """The main creative work's description, merged over the three syntaxes (JSON-LD first)."""
-    try:
-        data = extruct.extract(html, base_url=BASE, syntaxes=["json-ld", "microdata", "rdfa"], uniform=True,
-                               errors="ignore")
-    except (ValueError, TypeError, AttributeError, LookupError) as exc:  # malformed markup: no schema.org data
-        log.debug("schema.org extraction failed: %s", exc)
-        return Partial("schema.org")
+    syntaxes = [name for name, marker in (("json-ld", "application/ld+json"), ("microdata", "itemscope")) if marker in html]
+    data = _extract(html, syntaxes) if syntaxes else {}
+    rdfa = _rdfa_part(html) if RDFA_MARKER.search(html) else ""
+    if rdfa:
+        data.update(_extract(rdfa, ["rdfa"]))
     works = [*_flatten(data.get("json-ld", [])), *_flatten(data.get("microdata", [])), *_rdfa(data.get("rdfa", []))]
     works = [w for w in works if _type(w) is not None]
     if not works:
         return Partial("schema.org")
     main = next((w for w in works if str(w.get("@id", "")).endswith(("#record", BASE))), works[0])
     return _to_partial(main)
+
+
+def _extract(html: str, syntaxes: list[str]) -> dict[str, Any]:
+    try:
+        found: dict[str, Any] = extruct.extract(html, base_url=BASE, syntaxes=syntaxes, uniform=True, errors="ignore")
+    except (ValueError, TypeError, AttributeError, LookupError, etree.LxmlError) as exc:  # markup no parser can read
+        log.debug("schema.org extraction failed: %s", exc)
+        return {}
+    return found
+
+
+def _rdfa_part(html: str) -> str:
+    """The page without RDFa nodes that are never records (holdings offers, breadcrumbs), which RDFa parsing is slow on.
+
+    "" when the page cannot be parsed or still carries more RDFa properties than a record page does.
+    """
+    try:
+        tree = lxml.html.document_fromstring(html)
+    except (ValueError, etree.LxmlError) as exc:
+        log.debug("no RDFa read: %s", exc)
+        return ""
+    for node in tree.xpath("//*[@typeof]"):
+        if set(str(node.get("typeof")).split()) <= NOT_WORKS and node.getparent() is not None:
+            node.getparent().remove(node)
+    for node in tree.xpath("//script|//style"):
+        if node.getparent() is not None:
+            node.getparent().remove(node)
+    if len(tree.xpath("//*[@property]")) > MAX_RDFA_PROPERTIES:
+        log.debug("RDFa not read: more than %d properties", MAX_RDFA_PROPERTIES)
+        return ""
+    return str(lxml.html.tostring(tree, encoding="unicode"))
 
 
 def _flatten(nodes: list[Any]) -> list[dict[str, Any]]:
