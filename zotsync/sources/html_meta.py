@@ -14,10 +14,11 @@ The identity is the record's handle, else the VuFind record id the page gives
 from __future__ import annotations
 
 import re
+import warnings
 from typing import Any
 from urllib.parse import urlparse
 
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, XMLParsedAsHTMLWarning
 
 from zotsync import ids
 from zotsync.errors import ParseError
@@ -26,6 +27,7 @@ from zotsync.sources import coins, common, embedded, page_text, partial, schemao
 from zotsync.sources.base import Document, suffix
 from zotsync.sources.partial import Partial
 
+HTML_MARKERS = re.compile(r"<html[\s>]|<head[\s>]|<meta\s|<body[\s>]")
 VUFIND_RECORD = re.compile(r"/Record/([^/?#\s\"']+)/(?:Holdings|Description|Details|TOC|UserComments|Reviews|Export|"
                            r"Similar|Save|Cite|Email|SMS|Home)\b")
 
@@ -35,12 +37,16 @@ class HtmlMetaParser:
 
     def sniff(self, text: str, filename: str) -> float:
         head = text.lstrip()[:5000].lower()
-        if head.startswith(("<!doctype html", "<html")) or "<meta " in head or "<head" in head:
+        if head.startswith(("<!doctype html", "<html")) or HTML_MARKERS.search(head):
             return 0.97
+        if head.startswith("<?xml"):  # an XML record (OAI-PMH, MARCXML) is not a page
+            return 0.0
         return 0.2 if suffix(filename) in {"html", "htm", "xhtml"} else 0.0
 
     def parse(self, text: str, doc: Document) -> list[Parsed]:
-        soup = BeautifulSoup(text, "lxml")
+        with warnings.catch_warnings():  # a document forced to be read as HTML that is XML: read it all the same
+            warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
+            soup = BeautifulSoup(text, "lxml")
         spans = list(dict.fromkeys(str(s.get("title") or "") for s in soup.select("span.Z3988") if s.get("title")))
         metas = embedded.read_metas(soup)
         page_lang = str(soup.html.get("lang") or "") if soup.html else ""
