@@ -174,3 +174,23 @@ def test_holdings_offers_in_rdfa_are_not_records_and_do_not_hide_the_work():
     assert part.fields == {"title": "Die Vermessung der Welt: Roman", "date": "2005", "publisher": "Rowohlt",
                            "place": "Reinbek"}
     assert part.creators == [{"creatorType": "author", "firstName": "Daniel", "lastName": "Kehlmann"}]
+
+
+def test_ojs_dublin_core_with_its_source_fields_and_no_sponsor_as_creator():
+    item = one("html/ojs_dublin_core.html")
+    assert (item["itemType"], item["publicationTitle"], item["volume"], item["issue"], item["pages"]) == \
+        ("journalArticle", "Revista de Estudios Sociales", "2021", "77", "71-88")
+    assert (item["date"], item["ISSN"], item["DOI"], item["language"]) == \
+        ("2021-06-15", "0123-885X", "10.7440/res77.2021.05", "es")  # issued, not created or modified
+    assert people(item) == [("author", "Lucía", "Fernández"), ("author", "Andrés", "Pérez")]
+    assert item["abstractNote"].startswith("El artículo analiza")  # the record's language, not the translation
+    assert "Fundación" not in str(item) and "904" not in str(item)
+
+
+def test_a_dublin_core_note_is_not_an_abstract(tmp_path):
+    page = tmp_path / "note.html"
+    page.write_text('<html><head><meta name="DC.title" content="Atlas of the Po delta">'
+                    '<meta name="DC.creator" content="Ricci, Paola"><meta name="DC.description" content="Inclui bibliografia">'
+                    '<meta name="DC.description" content="Orientador: Mario Neri"></head><body></body></html>')
+    (item,) = [p.item for p in parse_paths([str(page)]).parsed]
+    assert "abstractNote" not in item and people(item) == [("author", "Paola", "Ricci")]

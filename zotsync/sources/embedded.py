@@ -143,6 +143,12 @@ def dublin_core(metas: Metas, page_lang: str = "") -> Partial:
     part.set("language", next((c for c in map(partial.language, _values(dc, "language.iso", "language")) if c), ""))
     part.set("abstractNote", _abstract(dc, part.fields.get("language") or page_lang))
     part.set("publicationTitle", _first(dc, "relation.ispartof", "ispartof", "source.title"))
+    if _first(dc, "source.issn", "source.volume"):  # OJS: DC.Source is the journal when these come with it
+        part.set("publicationTitle", _first(dc, "source"))
+    part.set("volume", _first(dc, "source.volume"))
+    part.set("issue", _first(dc, "source.issue"))
+    part.set("pages", partial.pages(_first(dc, "identifier.pagenumber")))
+    part.set("ISSN", ids.clean_issns(" ".join(_values(dc, "source.issn"))))
     part.set("numPages", partial.num_pages(_first(dc, "extent", "format.extent")))
     for value in _values(dc, "identifier", "identifier.uri", "identifier.doi", "identifier.citation"):
         part.set("DOI", ids.clean_doi(value) if value.lower().startswith(("doi:", "10.", "https://doi.org/",
@@ -152,8 +158,8 @@ def dublin_core(metas: Metas, page_lang: str = "") -> Partial:
         part.set("ISBN", ids.clean_isbns(value) if re.match(r"^(?:isbn:?\s*)?[\d\-\s]{9,17}[\dxX]$", value, re.I)
                  else "")
     part.set("ISSN", ids.clean_issns(" ".join(_values(dc, "identifier.issn"))))
-    for key, role in (("creator", "author"), ("contributor.author", "author"), ("contributor.editor", "editor"),
-                      ("contributor.advisor", "contributor"), ("contributor", "contributor")):
+    for key, role in (("creator", "author"), ("creator.personalname", "author"), ("contributor.author", "author"),
+                      ("contributor.editor", "editor"), ("contributor.advisor", "contributor"), ("contributor", "contributor")):
         for value in _values(dc, key):
             if role == "contributor" and partial.is_institution(value):
                 continue  # the degree-granting institution or a department: not a creator
@@ -170,8 +176,14 @@ def dublin_core(metas: Metas, page_lang: str = "") -> Partial:
 
 
 def _abstract(dc: Metas, lang: str) -> str:
-    """The abstract in the record's language when several translations are given."""
-    found = [m for key in ("abstract", "description.abstract", "description") for m in dc.get(key, [])]
+    """The abstract in the record's language when several translations are given.
+
+    A plain ``DC.description`` is often a note (`Inclui bibliografia`, `Orientador: …`): it is an
+    abstract only when it reads like one (a dozen words or more, not a `Label: value` note).
+    """
+    found = [m for key in ("abstract", "description.abstract") for m in dc.get(key, [])]
+    found = found or [m for m in dc.get("description", [])
+                      if len(m.content.split()) >= 12 and not re.match(r"^[^\s:]{1,30}:\s", m.content)]
     if not found:
         return ""
     lang = lang.split("-")[0]

@@ -57,7 +57,8 @@ DATE_TEXT = r"(?:\d{1,2}\s+)?(?:[A-Z][a-z]+\.?\s+)?(?:1[5-9]\d\d|20\d\d)"
 PUBLISHED = re.compile(rf"^Published(?: in (?P<venue>.+?))?\s+(?P<date>{DATE_TEXT})$")
 PUBLISHED_VENUE = re.compile(r"^Published in (?P<venue>.+)$")
 BULLETS = re.compile(r"\s+[•·]\s+")
-AUTHORS_LINE = re.compile(r"^(?:[A-Z][\w'’.\-]*\.?\s?){1,5}(?:,\s*(?:\+\s*\d+\s+authors?\s*)?(?:[A-Z][\w'’.\-]*\.?\s?){1,5})*$")
+NAME_PART = r"(?:[A-Z][\w'’.\-]*\.?|van|von|de|der|den|del|della|di|da|dos|du|le|la|ten|ter|y)\s?"
+AUTHORS_LINE = re.compile(rf"^(?:{NAME_PART}){{1,6}}(?:,\s*(?:\+\s*\d+\s+authors?\s*)?(?:{NAME_PART}){{1,6}})*$")
 INITIAL = re.compile(r"^[A-Z]\.?(?:-?[A-Z]\.?)?$")
 
 
@@ -180,8 +181,10 @@ def _reference_lines(lines: list[str]) -> list[tuple[str, str]]:
             refs.append((match.group(1), match.group(2)))
         elif UI_LINE.match(line) or re.match(r"^(?:Related Papers|Citations?|Show(?:ing)? |Load more|Page \d)", line):
             break  # the interface after the list (related papers, citing papers, paging)
-        elif line and refs:
+        elif line and refs and is_cut_off(refs[-1][1]):  # a wrapped entry; a complete one takes no more lines
             refs[-1] = (refs[-1][0], f"{refs[-1][1]} {line}")
+        elif line and refs:
+            break  # text after the list that is not a reference
     return refs
 
 
