@@ -68,7 +68,7 @@ def test_status_shows_the_library_and_tracked_items(cli, sandbox):
     cli.sync(EXAMPLES)
     proc = cli.run("status", "--library", f"user:{USER_ID}")
     assert proc.returncode == 0
-    assert f"user:{USER_ID}" in proc.stdout and "items tracked:  18" in proc.stdout and "failures:       0" in proc.stdout
+    assert f"user:{USER_ID}" in proc.stdout and "items tracked:  19" in proc.stdout and "failures:       0" in proc.stdout
 
 
 def test_secrets_stay_out_of_state_reports_and_sandbox_data(cli, sandbox, tmp_path):
