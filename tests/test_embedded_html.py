@@ -194,3 +194,14 @@ def test_a_dublin_core_note_is_not_an_abstract(tmp_path):
                     '<meta name="DC.description" content="Orientador: Mario Neri"></head><body></body></html>')
     (item,) = [p.item for p in parse_paths([str(page)]).parsed]
     assert "abstractNote" not in item and people(item) == [("author", "Paola", "Ricci")]
+
+
+def test_record_page_with_further_coins_gives_only_its_record(tmp_path):
+    span = ('<span class="Z3988" title="ctx_ver=Z39.88-2004&amp;rft_val_fmt=info%3Aofi%2Ffmt%3Akev%3Amtx%3Abook'
+            '&amp;rft.btitle={title}&amp;rft.date={year}"></span>')
+    page = tmp_path / "record.html"
+    page.write_text('<html><body><input type="hidden" class="hiddenId" value="KAT.000123">'
+                    + span.format(title="Der+Zauberberg", year="1924") + '<div class="similar">'
+                    + span.format(title="Buddenbrooks", year="1901") + "</div></body></html>")
+    (record,) = parse_paths([str(page)]).parsed
+    assert (record.item["title"], record.item["date"], record.source) == ("Der Zauberberg", "1924", "vufind:KAT.000123")

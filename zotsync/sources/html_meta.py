@@ -51,15 +51,15 @@ class HtmlMetaParser:
         metas = embedded.read_metas(soup)
         page_lang = str(soup.html.get("lang") or "") if soup.html else ""
         standards = embedded.all_standards(metas, partial.language(page_lang))
-        if len(spans) > 1 and all(p.is_empty() for p in standards):
-            return self._each_coins(spans, doc)
+        record_id = _vufind_record_id(soup)
+        if len(spans) > 1 and not record_id and all(p.is_empty() for p in standards):
+            return self._each_coins(spans, doc)  # a result list: each COinS is a record
         standards.append(coins.read(spans[0]) if spans else Partial("coins"))
         standards.append(schemaorg.read(text))
         if all(p.is_empty() or not (p.fields.get("title") or p.creators) for p in standards):
             return _as_text(soup, doc)
         standards.append(page_text.read(soup))
         item = _finish(partial.merge(standards), metas)
-        record_id = _vufind_record_id(soup)
         native = record_id if record_id and not ids.find_handle(item.get("url", "")) else ""
         return [Parsed(source=common.identity("vufind" if native else "html", item, doc, native=native),
                        item=item, origin=doc.origin)]
@@ -111,5 +111,6 @@ def _as_text(soup: BeautifulSoup, doc: Document) -> list[Parsed]:
     text = (soup.body or soup).get_text("\n")
     parser = detect(text, doc.origin + ".txt")
     if parser is None or parser.name == "html":
-        raise ParseError("HTML page without citation_* or DC.* metadata, and no known layout in its text", doc.origin)
+        raise ParseError("HTML page without record metadata (citation_*, DC.*, PRISM, EPrints, COinS, schema.org) "
+                         "and with no known layout in its text", doc.origin)
     return parser.parse(text, doc)

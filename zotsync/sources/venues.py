@@ -28,6 +28,7 @@ ORDINAL_WORDS = r"first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|ten
 HOST_SUFFIX = re.compile(r"^(.*\S)\s+(?:Workshops?|Companion|Adjunct|Posters?|Demos?|Extended Abstracts|"
                          r"Adjunct Proceedings|Workshop Proceedings)$")
 PREPRINT_WORDS = re.compile(r"\b(arxiv|corr|biorxiv|medrxiv|chemrxiv|ssrn|research square|preprints?)\b", re.I)
+PREPRINT_SERVER = re.compile(r"^(?:arxiv|corr|biorxiv|medrxiv|chemrxiv|ssrn|research square)\b", re.I)
 REPOSITORIES = {"arxiv": "arXiv", "corr": "arXiv", "biorxiv": "bioRxiv", "medrxiv": "medRxiv", "chemrxiv": "ChemRxiv",
                 "ssrn": "SSRN", "research square": "Research Square"}
 
@@ -150,8 +151,6 @@ def iso_prefix(venue: str) -> bool:
 
 def classify(venue: str) -> str:
     """"conference", "journal", "preprint" or "" (unknown or ambiguous) for a printed venue."""
-    if PREPRINT_WORDS.search(venue) and len(venue.split()) <= 4:
-        return PREPRINT
     found: set[str] = set()
     for form, role in forms(venue):
         if role == "workshop":
@@ -162,6 +161,8 @@ def classify(venue: str) -> str:
             break
     if "ambiguous" in found or (CONFERENCE in found and JOURNAL in found):
         return UNKNOWN
+    if not found and PREPRINT_SERVER.match(venue):  # `arXiv: Computation and Language`, `SSRN Electronic Journal`
+        return PREPRINT
     if not found and iso_prefix(venue):
         return JOURNAL
     return next((c for c in (CONFERENCE, JOURNAL, PREPRINT) if c in found), UNKNOWN)
