@@ -89,3 +89,18 @@ def test_seed_references_are_typed_by_their_venues():
     assert ("journalArticle", "BMJ : British Medical Journal") in typed
     assert all(t == "book" for t, venue in typed if not venue)
     assert all(t == "journalArticle" for t, venue in typed if venue)
+
+
+def test_page_with_glued_interface_text_and_a_cite_box_is_read_as_the_s2_page():
+    result = parse_paths([str(FIXTURES / "s2/glued_interface_page.txt")])
+    paper, *refs = result.parsed
+    item = paper.item
+    assert item["title"] == "Pre-training sentence encoders for citation intent"  # not the logo line, not BibTeX
+    assert [(c["firstName"], c["lastName"]) for c in item["creators"]] == [("Chidi", "Okafor"), ("Lena", "van der Berg")]
+    assert (item["date"], item["DOI"]) == ("2018-10-11", "10.18653/v1/N19-9999")
+    assert "publicationTitle" not in item and "proceedingsTitle" not in item  # the page cut the venue: "…"
+    assert "citationKey" not in item and "volume" not in item  # the Cite box is not the page's data
+    assert paper.notes[0].startswith("[TLDR] Sentence encoders pre-trained")
+    assert [(r.item["itemType"], r.item["proceedingsTitle"]) for r in refs] == [("conferencePaper", "NAACL"),
+                                                                                ("conferencePaper", "EMNLP")]
+    assert not result.errors

@@ -32,6 +32,7 @@ REF_START = re.compile(r"^\[(\d{1,4})\][\s\u00a0]+(.*)$")
 ET_AL = re.compile(r",\s*et\s+al\.?[\s\u00a0]+")
 YEAR_SPLIT = re.compile(r"\s+,\s*(?P<year>1[5-9]\d\d|20\d\d)\s*(?:,\s*(?P<venue>.*?))?\s*\.?\s*$")
 NO_YEAR_SPLIT = re.compile(r"\s+,\s*(?P<venue>[^,]+?)\s*\.?\s*$")
+PAGE_MARKERS = re.compile(r"semanticscholar\.org|Semantic Scholar|Corpus ID|Skip to search form", re.I)
 PAPER_ID = re.compile(r"semanticscholar\.org/paper/(?:[^/\s]+/)?([0-9a-f]{40})")
 PROCEEDINGS = re.compile(r"\b(?:proceedings|proc\.|conference|conf\.|workshops?|symposium|congress|meeting|colloquium|"
                          r"summit|convegno|congreso|tagung)\b", re.I)
@@ -42,9 +43,9 @@ REPORT_WORDS = re.compile(r"\b(?:technical report|tech\. rep\.|working paper|rep
 THESIS_WORDS = re.compile(r"\b(?:thesis|dissertation|ph\.? ?d\.?)\b", re.I)
 PUBLISHER_WORDS = re.compile(r"\b(?:press|publishers?|publishing|verlag|editore|editorial|books)\b", re.I)
 UI_LINE = re.compile(
-    r"^(?:semantic scholar|semantic scholar's logo|search|sign in|sign up|create free account|menu|tldr|abstract|expand|"
+    r"^(?:semantic scholar(?:'s logo|semantic scholar.*)?|search|sign in|sign up|create free account|menu|tldr|tl;dr|abstract|expand|"
     r"figures and tables|figures and topics|figures|save to library|save|create alert|alert|cite|share|"
-    r"share this paper|view pdf|open pdf|view via publisher|view on publisher|publisher|references|citations|"
+    r"share this paper|view pdf|view pdf on .*|open pdf|view via publisher|view on publisher|publisher|references|citations|"
     r"related papers|topics|highly influenced|highly influential citations|background citations|methods citations|"
     r"results citations|citation type|has pdf|more filters|filters?|sort by.*|feed|semantic reader|"
     r"open in semantic reader|api|about|product|research|team|blog|contact|faq|careers|resources|"
@@ -56,6 +57,7 @@ META_LINE = re.compile(r"^(?:DOI:|Published(?: in)? |Corpus ID)", re.I)
 DATE_TEXT = r"(?:\d{1,2}\s+)?(?:[A-Z][a-z]+\.?\s+)?(?:1[5-9]\d\d|20\d\d)"
 PUBLISHED = re.compile(rf"^Published(?: in (?P<venue>.+?))?\s+(?P<date>{DATE_TEXT})$")
 PUBLISHED_VENUE = re.compile(r"^Published in (?P<venue>.+)$")
+TLDR = ("TLDR", "TL;DR")
 BULLETS = re.compile(r"\s+[•·]\s+")
 NAME_PART = r"(?:[A-Z][\w'’.\-]*\.?|van|von|de|der|den|del|della|di|da|dos|du|le|la|ten|ter|y)\s?"
 AUTHORS_LINE = re.compile(rf"^(?:{NAME_PART}){{1,6}}(?:,\s*(?:\+\s*\d+\s+authors?\s*)?(?:{NAME_PART}){{1,6}})*$")
@@ -68,8 +70,11 @@ class SemanticScholarParser:
     def sniff(self, text: str, filename: str) -> float:
         refs = sum(1 for line in text[:2_000_000].splitlines()[:5000] if REF_START.match(line.strip()))
         score = 0.5 if refs >= 3 else 0.2 if refs else 0.0
-        if re.search(r"semanticscholar\.org|Semantic Scholar|Corpus ID", text[:500_000]):
+        markers = len(set(m.group(0).lower() for m in PAGE_MARKERS.finditer(text[:500_000])))
+        if markers:
             score += 0.4
+        if markers >= 2:  # the page's own furniture: above a "Cite" BibTeX block it shows
+            score = max(score, 0.93)
         return min(score, 0.95)
 
     def parse(self, text: str, doc: Document) -> list[Parsed]:
@@ -97,7 +102,7 @@ class SemanticScholarParser:
 
 def _paper(lines: list[str]) -> dict[str, Any]:
     """The paper: the page's title, authors, "Published in" venue and date, DOI and abstract; interface text skipped."""
-    text_lines = [line for line in lines if line and not UI_LINE.match(line)]
+    text_lines = [line for line in _without_cite_block(lines) if line and not UI_LINE.match(line)]
     item: dict[str, Any] = {"itemType": "journalArticle", "creators": [], "tags": []}
     title_at = next((i for i, line in enumerate(text_lines) if not META_LINE.match(line)), None)
     if title_at is None:
@@ -127,11 +132,25 @@ def _paper(lines: list[str]) -> dict[str, Any]:
     return item
 
 
+def _without_cite_block(lines: list[str]) -> list[str]:
+    """The page without the BibTeX of its "Cite" box (`@article{…` up to the closing `}`)."""
+    out: list[str] = []
+    inside = False
+    for line in lines:
+        if re.match(r"^@\w+\s*\{", line):
+            inside = True
+        if not inside:
+            out.append(line)
+        elif line == "}":
+            inside = False
+    return out
+
+
 def _header(rest: list[str]) -> list[str]:
     """The short lines under the title (authors, `Published in …`, date, fields), split at `•`, up to the abstract."""
     parts: list[str] = []
     for line in rest[:12]:
-        if len(line) > 120 or line.upper() == "TLDR":
+        if len(line) > 120 or line.upper() in TLDR:
             break
         parts.extend(p for p in (x.strip() for x in BULLETS.split(f" {line} ")) if p and p not in "•·")
     return parts
@@ -140,7 +159,7 @@ def _header(rest: list[str]) -> list[str]:
 def _tldr_sentence(lines: list[str]) -> str:
     """S2's one-sentence summary: the line under the "TLDR" heading ("" when the page has none)."""
     for i, line in enumerate(lines[:-1]):
-        if line.upper() == "TLDR" and lines[i + 1] and not UI_LINE.match(lines[i + 1]):
+        if line.upper() in TLDR and lines[i + 1] and not UI_LINE.match(lines[i + 1]):
             return lines[i + 1]
     return ""
 
