@@ -12,7 +12,6 @@ import logging
 import re
 from typing import Any
 
-import extruct
 import lxml.html
 from lxml import etree
 
@@ -52,6 +51,10 @@ def read(html: str) -> Partial:
 
 
 def _extract(html: str, syntaxes: list[str]) -> dict[str, Any]:
+    # imported here, not at the top: extruct (rdflib, mf2py) takes about 0.5 s to import, and every run
+    # loads every parser; only pages that carry schema.org markup pay for it
+    import extruct
+
     try:
         found: dict[str, Any] = extruct.extract(html, base_url=BASE, syntaxes=syntaxes, uniform=True, errors="ignore")
     except (ValueError, TypeError, AttributeError, LookupError, etree.LxmlError) as exc:  # markup no parser can read
