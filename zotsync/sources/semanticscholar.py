@@ -32,6 +32,7 @@ REF_START = re.compile(r"^\[(\d{1,4})\][\s\u00a0]+(.*)$")
 ET_AL = re.compile(r",\s*et\s+al\.?[\s\u00a0]+")
 YEAR_SPLIT = re.compile(r"\s+,\s*(?P<year>1[5-9]\d\d|20\d\d)\s*(?:,\s*(?P<venue>.*?))?\s*\.?\s*$")
 NO_YEAR_SPLIT = re.compile(r"\s+,\s*(?P<venue>[^,]+?)\s*\.?\s*$")
+PAGE_FURNITURE = re.compile(r"^(?:Corpus ID:? ?\d+|Skip to search form)", re.M)
 PAGE_MARKERS = re.compile(r"semanticscholar\.org|Semantic Scholar|Corpus ID|Skip to search form", re.I)
 PAPER_ID = re.compile(r"semanticscholar\.org/paper/(?:[^/\s]+/)?([0-9a-f]{40})")
 PROCEEDINGS = re.compile(r"\b(?:proceedings|proc\.|conference|conf\.|workshops?|symposium|congress|meeting|colloquium|"
@@ -73,7 +74,7 @@ class SemanticScholarParser:
         markers = len(set(m.group(0).lower() for m in PAGE_MARKERS.finditer(text[:500_000])))
         if markers:
             score += 0.4
-        if markers >= 2:  # the page's own furniture: above a "Cite" BibTeX block it shows
+        if markers >= 2 and PAGE_FURNITURE.search(text[:500_000]):  # outranks the BibTeX of its "Cite" box
             score = max(score, 0.93)
         return min(score, 0.95)
 
