@@ -155,14 +155,20 @@ def test_s2_references_venues_types_and_cut_off_list():
     result = parse_paths([str(FIXTURES / "s2/arxiv_and_cutoff.txt")])
     paper, *refs = result.parsed
     assert paper.item["title"] == "Attention-based models for citation parsing"
-    assert [r.item["itemType"] for r in refs] == ["journalArticle", "conferencePaper", "preprint",
-                                                  "journalArticle", "journalArticle", "book"]
+    # NIPS is a conference of the lexicon; ECDL is in no list and has no telling word: not guessed
+    assert [r.item["itemType"] for r in refs] == ["conferencePaper", "conferencePaper", "preprint",
+                                                  "journalArticle", "document"]
+    assert refs[0].item["proceedingsTitle"] == "NIPS"
     assert refs[3].item["publicationTitle"] == "Inf. Sci."  # doubled period: one belongs to the template
     assert refs[2].item["repository"] == "arXiv" and refs[2].item["creators"][0]["lastName"] == "Tkaczyk"
     assert refs[4].item["title"].startswith("Grobid: Combining")  # ALL CAPS repaired
+    assert "publicationTitle" not in refs[4].item and "Venue: ECDL" in refs[4].item["extra"]
     assert all(r.cited_by == paper.source for r in refs)
     assert all("relations" not in r.item and "semanticscholar" not in str(r.item) for r in refs)
     assert refs[0].item["extra"] == "et al." and "extra" not in refs[2].item
+    # the last reference stops inside its title: reported, not emitted as half an item
+    assert not any("ParsCit" in r.item["title"] for r in refs)
+    assert [e.message for e in result.errors if "[6]" in e.message and "cut off" in e.message]
 
 
 @pytest.mark.parametrize("gap", [" ", "\u00a0 ", "\u00a0\u00a0"])

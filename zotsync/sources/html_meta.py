@@ -1,46 +1,35 @@
-"""Saved HTML item pages: Highwire ``citation_*`` and Dublin Core ``DC.*`` meta tags.
+"""Saved HTML record pages: every embedded-metadata standard, merged, and the visible page last.
 
-Follows Zotero's Embedded Metadata translator: the type comes from which tags
-are present, authors are split on ``;``, ``citation_firstpage``/``lastpage``
-make the pages. A page without such tags is turned into text and handed to
-the text parsers (IRIS / DSpace, VuFind, Semantic Scholar).
+Read in this order of trust, each filling only what the earlier ones left empty:
+Highwire ``citation_*``, Dublin Core / DCTERMS ``DC.*``, PRISM ``prism.*``, EPrints
+``eprints.*``, bepress ``bepress_citation_*`` (``embedded``), COinS ``span.Z3988``
+(``coins``), schema.org JSON-LD / microdata / RDFa (``schemaorg``), and the page's
+labelled rows (``page_text``). A page that carries none of them is turned into text
+and handed to the text parsers (IRIS / DSpace, VuFind, Semantic Scholar). A page with
+several different COinS and nothing else (a result list) gives one item per COinS.
+The identity is the record's handle, else the VuFind record id the page gives
+(``vufind:<id>``, as the VuFind text parser names the same record), else the DOI.
 """
 
 from __future__ import annotations
 
 import re
+import warnings
 from typing import Any
 from urllib.parse import urlparse
 
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, XMLParsedAsHTMLWarning
 
-from zotsync import ids, names
+from zotsync import ids
 from zotsync.errors import ParseError
 from zotsync.model import Parsed
-from zotsync.sources import common
+from zotsync.sources import coins, common, embedded, page_text, partial, schemaorg
 from zotsync.sources.base import Document, suffix
-from zotsync.sources.repository_types import type_from_label
-from zotsync.text import repair_caps, squash
+from zotsync.sources.partial import Partial
 
-FIELD_TAGS = {
-    "citation_title": "title", "dc.title": "title", "citation_publication_date": "date",
-    "citation_date": "date", "citation_cover_date": "date", "dc.date": "date", "dc.date.issued": "date",
-    "dcterms.issued": "date", "citation_journal_title": "publicationTitle",
-    "citation_journal_abbrev": "journalAbbreviation", "citation_inbook_title": "publicationTitle",
-    "citation_book_title": "publicationTitle", "citation_volume": "volume", "citation_issue": "issue",
-    "citation_series_title": "series", "citation_conference_title": "conferenceName",
-    "citation_conference": "conferenceName", "citation_dissertation_institution": "publisher",
-    "citation_technical_report_institution": "publisher", "citation_technical_report_number": "number",
-    "citation_publisher": "publisher", "dc.publisher": "publisher", "citation_abstract": "abstractNote",
-    "dc.description": "abstractNote", "dcterms.abstract": "abstractNote", "citation_doi": "DOI",
-    "citation_public_url": "url", "citation_abstract_html_url": "url", "citation_language": "language",
-    "dc.language": "language", "dc.language.iso": "language", "citation_pmid": "PMID",
-    "citation_edition": "edition",
-}
-TYPE_TAGS = [("citation_journal_title", "journalArticle"), ("citation_technical_report_institution", "report"),
-             ("citation_conference_title", "conferencePaper"), ("citation_conference", "conferencePaper"),
-             ("citation_book_title", "bookSection"), ("citation_inbook_title", "bookSection"),
-             ("citation_dissertation_institution", "thesis")]
+HTML_MARKERS = re.compile(r"<html[\s>]|<head[\s>]|<meta\s|<body[\s>]")
+VUFIND_RECORD = re.compile(r"/Record/([^/?#\s\"']+)/(?:Holdings|Description|Details|TOC|UserComments|Reviews|Export|"
+                           r"Similar|Save|Cite|Email|SMS|Home)\b")
 
 
 class HtmlMetaParser:
@@ -48,87 +37,70 @@ class HtmlMetaParser:
 
     def sniff(self, text: str, filename: str) -> float:
         head = text.lstrip()[:5000].lower()
-        if head.startswith(("<!doctype html", "<html")) or "<meta " in head or "<head" in head:
+        if head.startswith(("<!doctype html", "<html")) or HTML_MARKERS.search(head):
             return 0.97
+        if head.startswith("<?xml"):  # an XML record (OAI-PMH, MARCXML) is not a page
+            return 0.0
         return 0.2 if suffix(filename) in {"html", "htm", "xhtml"} else 0.0
 
     def parse(self, text: str, doc: Document) -> list[Parsed]:
-        soup = BeautifulSoup(text, "html.parser")
-        meta = _meta(soup)
-        if not meta.get("citation_title") and not meta.get("dc.title"):
+        with warnings.catch_warnings():  # a document forced to be read as HTML that is XML: read it all the same
+            warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
+            soup = BeautifulSoup(text, "lxml")
+        spans = list(dict.fromkeys(str(s.get("title") or "") for s in soup.select("span.Z3988") if s.get("title")))
+        metas = embedded.read_metas(soup)
+        page_lang = str(soup.html.get("lang") or "") if soup.html else ""
+        standards = embedded.all_standards(metas, partial.language(page_lang))
+        record_id = _vufind_record_id(soup)
+        if len(spans) > 1 and not record_id and all(p.is_empty() for p in standards):
+            return self._each_coins(spans, doc)  # a result list: each COinS is a record
+        standards.append(coins.read(spans[0]) if spans else Partial("coins"))
+        standards.append(schemaorg.read(text))
+        if all(p.is_empty() or not (p.fields.get("title") or p.creators) for p in standards):
             return _as_text(soup, doc)
-        item = meta_to_item(meta)
-        return [Parsed(source=common.identity("html", item, doc), item=item, origin=doc.origin)]
+        standards.append(page_text.read(soup))
+        item = _finish(partial.merge(standards), metas)
+        native = record_id if record_id and not ids.find_handle(item.get("url", "")) else ""
+        return [Parsed(source=common.identity("vufind" if native else "html", item, doc, native=native),
+                       item=item, origin=doc.origin)]
+
+    def _each_coins(self, spans: list[str], doc: Document) -> list[Parsed]:
+        out = []
+        for number, span in enumerate(spans, 1):
+            item = _finish(partial.merge([coins.read(span)]), {})
+            if not item.get("title"):
+                doc.report(doc.error(f"COinS record {number} has no title"))
+                continue
+            out.append(Parsed(source=common.identity("html", item, doc), item=item, origin=f"{doc.origin}:COinS {number}"))
+        if not out:
+            raise doc.error("no COinS record with a title on the page")
+        return out
 
 
-def _meta(soup: BeautifulSoup) -> dict[str, list[str]]:
-    meta: dict[str, list[str]] = {}
-    for tag in soup.find_all("meta"):
-        name = str(tag.get("name") or tag.get("property") or "").strip().lower()
-        content = squash(str(tag.get("content") or ""))
-        if name and content:
-            meta.setdefault(name, []).append(content)
-    for link in soup.find_all("link", rel=True):
-        if "canonical" in (link.get("rel") or []) and link.get("href"):
-            meta.setdefault("_canonical", []).append(str(link["href"]))
-    return meta
-
-
-def meta_to_item(meta: dict[str, list[str]]) -> dict[str, Any]:
-    item: dict[str, Any] = {"itemType": _item_type(meta), "tags": []}
-    for tag, field in FIELD_TAGS.items():
-        if meta.get(tag) and field not in item:
-            item[field] = meta[tag][0]
-    item["title"] = repair_caps(item.get("title", ""))
-    item["creators"] = _creators(meta)
-    first, last = (meta.get("citation_firstpage") or [""])[0], (meta.get("citation_lastpage") or [""])[0]
-    if first:
-        item["pages"] = f"{first}-{last}" if last and "-" not in first else first.replace("–", "-")
-    item["ISBN"] = ids.clean_isbns(" ".join(meta.get("citation_isbn", [])))
-    item["ISSN"] = ids.clean_issns(" ".join(meta.get("citation_issn", []) or meta.get("citation_eissn", [])))
-    if not item.get("DOI"):
-        for value in meta.get("dc.identifier", []) + meta.get("citation_doi", []):
-            item["DOI"] = ids.clean_doi(value) or item.get("DOI", "")
-    handle = next((v for v in meta.get("dc.identifier", []) + meta.get("dc.identifier.uri", [])
-                   if "hdl.handle.net" in v), "")
-    item["url"] = item.get("url") or handle or (meta.get("_canonical") or [""])[0]
-    host = urlparse(item["url"]).netloc if item["url"] else ""
+def _finish(item: dict[str, Any], metas: embedded.Metas) -> dict[str, Any]:
+    """Handle as the url, the host as the catalogue, and no empty fields."""
+    handle = next((ids.find_handle(m.content) for name in ("dc.identifier", "dc.identifier.uri", "citation_public_url")
+                   for m in metas.get(name, []) if ids.find_handle(m.content)), "")
+    landing = next((m.content for m in metas.get("citation_abstract_html_url", [])), "")
+    if handle:
+        item["url"] = handle
+    url = item.get("url") or landing
+    host = urlparse(url).netloc if url else ""
     if host and host != "hdl.handle.net":
-        item["libraryCatalog"] = host
-    keywords = meta.get("citation_keywords", []) + meta.get("dc.subject", [])
-    item["tags"] = common.tags([k for v in keywords for k in re.split(r"\s*;\s*", v)])
-    if item.get("date"):
-        item["date"] = re.sub(r"^(\d{4})/(\d{1,2})/(\d{1,2})$", r"\1-\2-\3", item["date"])
+        item.setdefault("libraryCatalog", host)
     return {k: v for k, v in item.items() if v not in ("", None)} | {"creators": item["creators"], "tags": item["tags"]}
 
 
-def _item_type(meta: dict[str, list[str]]) -> str:
-    item_type = ""
-    for tag, mapped in TYPE_TAGS:
-        if meta.get(tag):
-            item_type = mapped
-    if not item_type:
-        for label in meta.get("dc.type", []) + meta.get("citation_type", []):
-            found = type_from_label(label)
-            if found:
-                return found[0]
-        item_type = "book" if meta.get("citation_isbn") else "journalArticle"
-    return item_type
-
-
-def _creators(meta: dict[str, list[str]]) -> list[dict[str, str]]:
-    out: list[dict[str, str]] = []
-    for tag, role in (("citation_author", "author"), ("citation_authors", "author"), ("dc.creator", "author"),
-                      ("dc.contributor.author", "author"), ("citation_editor", "editor")):
-        values = meta.get(tag, [])
-        if out and tag.startswith("dc.") and role == "author":
-            continue
-        for value in values:
-            for name in (value.split(";") if ";" in value else [value]):
-                creator = names.person(name, role)
-                if name.strip() and (not out or out[-1] != creator):
-                    out.append(creator)
-    return out
+def _vufind_record_id(soup: BeautifulSoup) -> str:
+    """The catalogue record id a VuFind page gives (hidden id field, else its record-tab links)."""
+    hidden = soup.select_one("input.hiddenId[value], input#record_id[value]")
+    if hidden is not None and str(hidden.get("value") or "").strip():
+        return str(hidden["value"]).strip()
+    for link in soup.find_all("a", href=True):
+        match = VUFIND_RECORD.search(str(link["href"]))
+        if match:
+            return match.group(1)
+    return ""
 
 
 def _as_text(soup: BeautifulSoup, doc: Document) -> list[Parsed]:
@@ -139,5 +111,6 @@ def _as_text(soup: BeautifulSoup, doc: Document) -> list[Parsed]:
     text = (soup.body or soup).get_text("\n")
     parser = detect(text, doc.origin + ".txt")
     if parser is None or parser.name == "html":
-        raise ParseError("HTML page without citation_* or DC.* metadata, and no known layout in its text", doc.origin)
+        raise ParseError("HTML page without record metadata (citation_*, DC.*, PRISM, EPrints, COinS, schema.org) "
+                         "and with no known layout in its text", doc.origin)
     return parser.parse(text, doc)

@@ -5,6 +5,15 @@ The gaps may be non-breaking or ordinary spaces, single-author references have
 no ``,et al.`` (and then only an ordinary space between author and title), and
 the list may be cut off or absent. Each reference becomes an item of its own
 whose ``cited_by`` names the paper, for the sync engine to relate the two.
+
+A reference's type comes from its venue (``venues``): a conference is a
+conferencePaper with the venue as proceedingsTitle, a journal a journalArticle with
+the venue as publicationTitle, arXiv and other servers a preprint; a venue the
+lexicon does not know is typed by its words (`Proceedings of`, `Workshop`, `Journal`,
+`Press`) or, without such words, kept as a document that says nothing more. The venue
+stays as printed. A reference without a venue is a book (Semantic Scholar prints
+publishers' books that way). The last reference, when the page cut it off (it does
+not end as the template ends), is reported and dropped, never emitted half-read.
 """
 
 from __future__ import annotations
@@ -15,7 +24,7 @@ from typing import Any
 from zotsync import dates, names
 from zotsync.errors import ParseError
 from zotsync.model import Parsed
-from zotsync.sources import common
+from zotsync.sources import common, venues
 from zotsync.sources.base import Document
 from zotsync.text import repair_caps, squash, strip_trailing_period
 
@@ -23,16 +32,36 @@ REF_START = re.compile(r"^\[(\d{1,4})\][\s\u00a0]+(.*)$")
 ET_AL = re.compile(r",\s*et\s+al\.?[\s\u00a0]+")
 YEAR_SPLIT = re.compile(r"\s+,\s*(?P<year>1[5-9]\d\d|20\d\d)\s*(?:,\s*(?P<venue>.*?))?\s*\.?\s*$")
 NO_YEAR_SPLIT = re.compile(r"\s+,\s*(?P<venue>[^,]+?)\s*\.?\s*$")
+PAGE_FURNITURE = re.compile(r"^(?:Corpus ID:? ?\d+|Skip to search form)", re.M)
+PAGE_MARKERS = re.compile(r"semanticscholar\.org|Semantic Scholar|Corpus ID|Skip to search form", re.I)
 PAPER_ID = re.compile(r"semanticscholar\.org/paper/(?:[^/\s]+/)?([0-9a-f]{40})")
-PROCEEDINGS = re.compile(r"\b(proceedings|proc\.|conference|conf\.|workshop|symposium|congress|meeting)\b", re.I)
+PROCEEDINGS = re.compile(r"\b(?:proceedings|proc\.|conference|conf\.|workshops?|symposium|congress|meeting|colloquium|"
+                         r"summit|convegno|congreso|tagung)\b", re.I)
+JOURNAL_WORDS = re.compile(r"\b(?:journal|j\.|review|transactions|trans\.|letters|lett\.|annals|ann\.|bulletin|bull\.|"
+                           r"magazine|quarterly|revue|revista|rivista|zeitschrift|acta|archives|research|studies|"
+                           r"gazette|newsletter)\b", re.I)
+REPORT_WORDS = re.compile(r"\b(?:technical report|tech\. rep\.|working paper|report)\b", re.I)
+THESIS_WORDS = re.compile(r"\b(?:thesis|dissertation|ph\.? ?d\.?)\b", re.I)
+PUBLISHER_WORDS = re.compile(r"\b(?:press|publishers?|publishing|verlag|editore|editorial|books)\b", re.I)
 UI_LINE = re.compile(
-    r"^(?:semantic scholar|search|sign in|create free account|tldr|abstract|expand|figures and tables|"
-    r"save to library|create alert|cite|share|view pdf|view on publisher|references|citations|related papers|"
-    r"topics|highly influenced|\d[\d,]* (?:citations?|references?)|showing \d+ through \d+ of \d+ .*|"
+    r"^(?:semantic scholar(?:'s logo|semantic scholar.*)?|search|sign in|sign up|create free account|menu|tldr|tl;dr|abstract|expand|"
+    r"figures and tables|figures and topics|figures|save to library|save|create alert|alert|cite|share|"
+    r"share this paper|view pdf|view pdf on .*|open pdf|view via publisher|view on publisher|publisher|references|citations|"
+    r"related papers|topics|highly influenced|highly influential citations|background citations|methods citations|"
+    r"results citations|citation type|has pdf|more filters|filters?|sort by.*|feed|semantic reader|"
+    r"open in semantic reader|api|about|product|research|team|blog|contact|faq|careers|resources|"
+    r"terms of service|privacy policy|api license agreement|stay connected with semantic scholar|"
+    r"what is semantic scholar\??|skip to .*|search \d[\d,]* papers .*|semantic scholar is .*|"
+    r"© ?\d{4} .*|\d[\d,]* (?:citations?|references?)|showing \d+ through \d+ of \d+ .*|"
     r"corpus id:? ?\d+)$", re.I)
-META_LINE = re.compile(r"^(?:DOI:|Published in |Corpus ID)", re.I)
-PUBLISHED = re.compile(r"^Published in (?P<venue>.+?)\s+(?P<date>(?:\d{1,2}\s+)?(?:[A-Z][a-z]+\s+)?\d{4})$")
-AUTHORS_LINE = re.compile(r"^(?:[A-Z][\w'’.\-]*\.?\s?){1,5}(?:,\s*(?:\+\s*\d+\s+authors?\s*)?(?:[A-Z][\w'’.\-]*\.?\s?){1,5})*$")
+META_LINE = re.compile(r"^(?:DOI:|Published(?: in)? |Corpus ID)", re.I)
+DATE_TEXT = r"(?:\d{1,2}\s+)?(?:[A-Z][a-z]+\.?\s+)?(?:1[5-9]\d\d|20\d\d)"
+PUBLISHED = re.compile(rf"^Published(?: in (?P<venue>.+?))?\s+(?P<date>{DATE_TEXT})$")
+PUBLISHED_VENUE = re.compile(r"^Published in (?P<venue>.+)$")
+TLDR = ("TLDR", "TL;DR")
+BULLETS = re.compile(r"\s+[•·]\s+")
+NAME_PART = r"(?:[A-Z][\w'’.\-]*\.?|van|von|de|der|den|del|della|di|da|dos|du|le|la|ten|ter|y)\s?"
+AUTHORS_LINE = re.compile(rf"^(?:{NAME_PART}){{1,6}}(?:,\s*(?:\+\s*\d+\s+authors?\s*)?(?:{NAME_PART}){{1,6}})*$")
 INITIAL = re.compile(r"^[A-Z]\.?(?:-?[A-Z]\.?)?$")
 
 
@@ -42,8 +71,11 @@ class SemanticScholarParser:
     def sniff(self, text: str, filename: str) -> float:
         refs = sum(1 for line in text[:2_000_000].splitlines()[:5000] if REF_START.match(line.strip()))
         score = 0.5 if refs >= 3 else 0.2 if refs else 0.0
-        if re.search(r"semanticscholar\.org|Semantic Scholar|Corpus ID", text[:500_000]):
+        markers = len(set(m.group(0).lower() for m in PAGE_MARKERS.finditer(text[:500_000])))
+        if markers:
             score += 0.4
+        if markers >= 2 and PAGE_FURNITURE.search(text[:500_000]):  # outranks the BibTeX of its "Cite" box
+            score = max(score, 0.93)
         return min(score, 0.95)
 
     def parse(self, text: str, doc: Document) -> list[Parsed]:
@@ -55,29 +87,45 @@ class SemanticScholarParser:
         match = PAPER_ID.search(text)
         paper_id = common.identity("s2", paper, doc, native=match.group(1) if match else "")
         out = [Parsed(source=paper_id, item=paper, origin=doc.origin, notes=_tldr(lines[:first_ref]))]
-        for number, line in _reference_lines(lines[first_ref:]):
+        refs = _reference_lines(lines[first_ref:])
+        for position, (number, line) in enumerate(refs, 1):
+            if position == len(refs) and is_cut_off(line):
+                doc.report(doc.error(f"reference [{number}] is cut off by the page and was not read: {line[:80]!r}"))
+                continue
             ref = parse_reference(line)
-            if ref is not None:
+            if ref is None:
+                doc.report(doc.error(f"reference [{number}] has no title: {line[:80]!r}"))
+            else:
                 out.append(Parsed(source=f"{paper_id}#ref:{common.work_key(ref)}", item=ref,
                                   origin=f"{doc.origin}:[{number}]", cited_by=paper_id))
         return out
 
 
 def _paper(lines: list[str]) -> dict[str, Any]:
-    """The paper: the page's title, authors, "Published in" line, DOI and abstract; interface text skipped."""
-    text_lines = [line for line in lines if line and not UI_LINE.match(line)]
+    """The paper: the page's title, authors, "Published in" venue and date, DOI and abstract; interface text skipped."""
+    text_lines = [line for line in _without_cite_block(lines) if line and not UI_LINE.match(line)]
     item: dict[str, Any] = {"itemType": "journalArticle", "creators": [], "tags": []}
     title_at = next((i for i, line in enumerate(text_lines) if not META_LINE.match(line)), None)
     if title_at is None:
         return item
     item["title"] = repair_caps(strip_trailing_period(text_lines[title_at]))
     rest = text_lines[title_at + 1:]
-    if rest and AUTHORS_LINE.match(rest[0]):
-        item["creators"], more = _page_authors(rest.pop(0))
-        if more:
-            item["extra"] = "et al."
+    for position, part in enumerate(_header(rest)):
+        if re.fullmatch(DATE_TEXT, part):
+            item["date"] = dates.to_iso(part)
+        elif position == 0 and AUTHORS_LINE.match(part):
+            item["creators"], more = _page_authors(part)
+            if more:
+                item["extra"] = "et al."
+        else:
+            _meta(item, part)
     for line in text_lines:
         _meta(item, line)
+    venue = item.pop("venue", "")
+    if venue:  # typed as a reference is: an unknown venue is not taken for a journal
+        typed = _typed(venue)
+        extra = "\n".join(filter(None, [item.get("extra", ""), typed.pop("extra", "")]))
+        item.update(typed, **({"extra": extra} if extra else {}))
     summary = _tldr_sentence(lines)
     body = [line for line in rest if len(line) > 80 and not META_LINE.match(line) and line != summary]
     if body:
@@ -85,10 +133,34 @@ def _paper(lines: list[str]) -> dict[str, Any]:
     return item
 
 
+def _without_cite_block(lines: list[str]) -> list[str]:
+    """The page without the BibTeX of its "Cite" box (`@article{…` up to the closing `}`)."""
+    out: list[str] = []
+    inside = False
+    for line in lines:
+        if re.match(r"^@\w+\s*\{", line):
+            inside = True
+        if not inside:
+            out.append(line)
+        elif line == "}":
+            inside = False
+    return out
+
+
+def _header(rest: list[str]) -> list[str]:
+    """The short lines under the title (authors, `Published in …`, date, fields), split at `•`, up to the abstract."""
+    parts: list[str] = []
+    for line in rest[:12]:
+        if len(line) > 120 or line.upper() in TLDR:
+            break
+        parts.extend(p for p in (x.strip() for x in BULLETS.split(f" {line} ")) if p and p not in "•·")
+    return parts
+
+
 def _tldr_sentence(lines: list[str]) -> str:
     """S2's one-sentence summary: the line under the "TLDR" heading ("" when the page has none)."""
     for i, line in enumerate(lines[:-1]):
-        if line.upper() == "TLDR" and lines[i + 1] and not UI_LINE.match(lines[i + 1]):
+        if line.upper() in TLDR and lines[i + 1] and not UI_LINE.match(lines[i + 1]):
             return lines[i + 1]
     return ""
 
@@ -100,10 +172,14 @@ def _tldr(lines: list[str]) -> list[str]:
 
 
 def _meta(item: dict[str, Any], line: str) -> None:
-    published = PUBLISHED.match(line)
-    if published:
-        item["publicationTitle"] = published.group("venue").strip()
-        item["date"] = dates.to_iso(published.group("date"))
+    """A header line: `Published in VENUE DATE`, `Published DATE`, `DOI: …`. A venue the page cut (`…`) is not kept."""
+    published = PUBLISHED.match(line) or PUBLISHED_VENUE.match(line)
+    if published and not item.get("venue"):
+        venue = (published.group("venue") or "").strip()
+        if venue and not venue.endswith(("…", "...")):
+            item["venue"] = venue
+        if "date" in published.groupdict() and published.group("date"):
+            item["date"] = dates.to_iso(published.group("date"))
     doi = re.match(r"^DOI:\s*(\S+)", line)
     if doi:
         item["DOI"] = doi.group(1)
@@ -123,8 +199,12 @@ def _reference_lines(lines: list[str]) -> list[tuple[str, str]]:
         match = REF_START.match(line)
         if match:
             refs.append((match.group(1), match.group(2)))
-        elif line and refs:
+        elif UI_LINE.match(line) or re.match(r"^(?:Related Papers|Citations?|Show(?:ing)? |Load more|Page \d)", line):
+            break  # the interface after the list (related papers, citing papers, paging)
+        elif line and refs and is_cut_off(refs[-1][1]):  # a wrapped entry; a complete one takes no more lines
             refs[-1] = (refs[-1][0], f"{refs[-1][1]} {line}")
+        elif line and refs:
+            break  # text after the list that is not a reference
     return refs
 
 
@@ -153,7 +233,7 @@ def parse_reference(text: str) -> dict[str, Any] | None:
     if match and "year" in match.groupdict() and match.group("year"):
         item["date"] = match.group("year")
     if et_al:
-        item["extra"] = "et al."
+        item["extra"] = "\n".join(filter(None, ["et al.", item.get("extra", "")]))
     return item
 
 
@@ -174,17 +254,33 @@ def _split_single_author(text: str) -> tuple[str, str]:
 
 
 def _venue(venue: str) -> str:
-    venue = squash(venue)
-    if venue.endswith("..") or venue.endswith(".") and not re.search(r"\b\w{1,4}\.$", venue):
-        venue = venue[:-1]
-    return venue.strip(" ,")
+    """The venue as printed; the template's own closing period is already gone (`Inf. Sci..` -> `Inf. Sci.`)."""
+    return squash(venue).strip(" ,")
+
+
+def is_cut_off(body: str) -> bool:
+    """A reference the page stopped inside: it does not end as the template does (`Title , year[, venue].`)."""
+    text = body.replace("\u00a0", " ").rstrip()
+    if not text.endswith("."):
+        return True
+    return not re.search(r"\s,\s*\S.*\.$", text) and not text.endswith(" .")
 
 
 def _typed(venue: str) -> dict[str, Any]:
+    """Type and container from the venue: the lexicon first, then the venue's own words."""
     if not venue:
         return {"itemType": "book"}
-    if re.search(r"\barxiv\b", venue, re.I):
-        return {"itemType": "preprint", "repository": "arXiv"}
-    if PROCEEDINGS.search(venue):
+    kind = venues.classify(venue)
+    if kind == venues.PREPRINT:
+        return {"itemType": "preprint", "repository": venues.repository(venue) or venue}
+    if kind == venues.CONFERENCE or (not kind and PROCEEDINGS.search(venue)):
         return {"itemType": "conferencePaper", "proceedingsTitle": venue}
-    return {"itemType": "journalArticle", "publicationTitle": venue}
+    if kind == venues.JOURNAL or JOURNAL_WORDS.search(venue):
+        return {"itemType": "journalArticle", "publicationTitle": venue}
+    if THESIS_WORDS.search(venue):
+        return {"itemType": "thesis", "university": venue}
+    if REPORT_WORDS.search(venue):
+        return {"itemType": "report", "institution": venue}
+    if PUBLISHER_WORDS.search(venue):
+        return {"itemType": "book", "publisher": venue}
+    return {"itemType": "document", "extra": f"Venue: {venue}"}
