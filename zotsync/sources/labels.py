@@ -42,6 +42,7 @@ DSPACE_FIELDS = {
     "file_size": "noise", "file_format": "noise", "file_description": "noise", "rights": "noise",
 }
 FAMILIES = ("vufind", "dspace")
+UNNAMED = frozenset({"noise", "other", "section"})
 DATA = "labels.json"
 
 
@@ -143,11 +144,12 @@ def _any_language(family: str) -> dict[str, str]:
 def field_of(label: str, family: str, lang: str = "") -> str:
     """The field a label names in ``family`` ("" when it is not a label of it)."""
     key = norm(label)
+    anywhere = _any_language(family).get(key, "")
     if lang:
-        found = lexicon()[family]["labels"].get(lang, {}).get(key)
-        if found:
-            return str(found)
-    return _any_language(family).get(key, "")
+        found = str(lexicon()[family]["labels"].get(lang, {}).get(key) or "")
+        if found and (found not in UNNAMED or anywhere in UNNAMED or not anywhere):
+            return found
+    return anywhere
 
 
 def any_field(label: str) -> str:
@@ -169,8 +171,6 @@ def key_field(key: str) -> str:
     for prefix in ("metadata.", "itemlist.", "metadata.coverpage."):
         if prefix + key in keys:
             return keys[prefix + key]
-    if re.match(r"^(?:jsp|item\.page|xmlui|layout|cris-layout)\.", key):
-        return "noise"
     return ""
 
 

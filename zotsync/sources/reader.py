@@ -49,6 +49,7 @@ DC_FIELDS = {
     "dc.citation.epage": "last_page", "dc.relation.volume": "volume", "dc.citation.volume": "volume",
     "dc.relation.issue": "issue", "dc.citation.issue": "issue", "dc.identifier.pmid": "pmid",
     "dc.format.pagerange": "pages", "dc.relation.conferencename": "conference", "dc.description.degree": "thesis_type",
+    "dc.subject.miur": "settore",
 }
 # The last part of an untranslated key, when the lexicon has no key for it (``item.page.pageinfo``).
 KEY_WORDS = {"title": "title", "pageinfo": "pages", "pages": "pages", "issn": "issn", "isbn": "isbn",
@@ -121,6 +122,8 @@ class Reader:
                 return _Pending()
             for value in values:
                 record.add(name, value)
+            if values and name in LIST_FIELDS:  # a multi-line cell: more values may follow, one a line
+                return _Pending(name, 1)
             return _Pending() if values or row else _Pending(name)
         if pending.name and (pending.taken == 0 or self.continues(pending.name, line)):
             if pending.name == "abstract" and pending.taken:

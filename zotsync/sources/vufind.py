@@ -230,6 +230,10 @@ def _creators(solr: dict[str, list[str]], page: Record) -> list[dict[str, str]]:
             creators.append(names.person(name, role))
         creators += [names.corporate(c) for c in solr.get("author_corporate", [])]
         return creators
+    return _page_creators(page)
+
+
+def _page_creators(page: Record) -> list[dict[str, str]]:
     creators: list[dict[str, str]] = []
     for key, default in (("authors", "author"), ("contributors", "contributor")):
         for value in page.fields.get(key, []):
