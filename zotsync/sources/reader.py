@@ -163,11 +163,9 @@ class Reader:
         name = labels.key_field(key)
         if not name or name == "other":
             name = KEY_WORDS.get(key.rsplit(".", 1)[-1].lower(), name or "noise")
-        rest = (line[: marker.start()] + " " + line[marker.end():]).strip(" :")
+        rest = squash(line[: marker.start()] + " " + line[marker.end():]).strip(" :")
         record.labels += 1
-        if name in {"noise", "section", "other"}:
-            if rest and not labels.is_interface_string(rest):
-                return self._line(record, rest, pending)
+        if name in {"noise", "section", "other"}:  # what follows an interface key is its own value (a count)
             return _Pending()
         if rest:
             record.add(name, rest)

@@ -150,7 +150,8 @@ def date_ok(value: str, page: bool) -> bool:
         return False
     if not page:
         return True
-    match = ISO.match(dates.to_iso(value))
+    raw = re.match(r"^\s*(\d{4})[-/.](\d{1,2})(?:[-/.](\d{1,2}))?\s*$", value)
+    match = raw or ISO.match(dates.to_iso(value))
     if not match:
         return False
     year, month, day = int(match.group(1)), int(match.group(2) or 1), int(match.group(3) or 1)
