@@ -42,7 +42,7 @@ DSPACE_FIELDS = {
     "file_size": "noise", "file_format": "noise", "file_description": "noise", "rights": "noise",
 }
 FAMILIES = ("vufind", "dspace")
-UNNAMED = frozenset({"noise", "other", "section"})
+UNNAMED = frozenset({"noise", "other", "section", "stop"})
 DATA = "labels.json"
 
 
@@ -69,10 +69,21 @@ def derive(shared: Path) -> dict[str, Any]:
     }
 
 
+# Tabs and headings after which a page lists other records, not this one.
+STOP_SECTIONS = frozenset({"section:similar_items", "section:other_versions", "section:most_recent_issues"})
+
+
+def _tag_field(tag: str, table: dict[str, str]) -> str:
+    if tag in STOP_SECTIONS:
+        return "stop"
+    if tag.startswith("section:"):
+        return "section"
+    return table.get(tag, "noise" if tag == "noise" else "other")
+
+
 def _field(tags: list[str], table: dict[str, str]) -> str:
-    mapped = [table.get(t, "section" if t.startswith("section:") else "noise" if t == "noise" else "other")
-              for t in tags]
-    named = [m for m in mapped if m not in {"noise", "other", "section"}]
+    mapped = [_tag_field(t, table) for t in tags]
+    named = [m for m in mapped if m not in {"noise", "other", "section", "stop"}]
     return (named or [m for m in mapped if m != "noise"] or mapped)[0]
 
 
@@ -136,7 +147,7 @@ def _any_language(family: str) -> dict[str, str]:
     tables = lexicon()[family]["labels"]
     for lang in ["en", *sorted(set(tables) - {"en"})]:
         for label, field in tables[lang].items():
-            if merged.get(label) in (None, "noise", "other", "section"):
+            if merged.get(label) in (None, "noise", "other", "section", "stop"):
                 merged[label] = field
     return merged
 

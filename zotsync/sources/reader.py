@@ -28,10 +28,12 @@ from zotsync.sources import labels
 from zotsync.text import squash
 
 LIST_FIELDS = frozenset({"authors", "contributors", "editors", "advisor", "corporate", "keywords", "url", "isbn",
-                         "issn", "genre"})
+                         "issn", "genre", "published"})
+IGNORED = frozenset({"other", "noise", "section", "table", "stop", "unknown"})  # labels whose values are not kept
 MARKER = re.compile(r"\?\?\?([\w.\-\[\]]+)\?\?\?|^((?:item\.page|item\.preview|metadata|itemlist)\.[\w.\-]+)")
 DC_ROW = re.compile(r"^(dc(?:terms)?\.[a-zA-Z]+(?:\.[a-zA-Z]+)*)(?:\s*[|\t]\s*|\s{2,}|\s+(?=\S))(.*)$")
 VALUE_LANGUAGE = re.compile(r"^(?:[a-z]{2,3}(?:[_-][A-Za-z]{2,4})?|\*|-|none|null)$")
+UNKNOWN_LABEL = re.compile(r"^[^\W\d_][^:：\d]{1,39}[^\s:：][:：]$")
 LABEL_COLON = re.compile(r"^([^:：|\t]{2,60}?)\s*[:：]\s*(.*)$")
 CAMEL = re.compile(r"(?<=[a-zà-ÿ)])(?=[A-ZÀ-Ý])")
 # DSpace ``dc.*`` qualified names that are not spelled out as labels anywhere.
@@ -67,13 +69,14 @@ class Record:
     lines: list[str] = field(default_factory=list)
     language: str = ""
     labels: int = 0  # how many labels the page printed
+    head: int = -1  # how many unlabelled lines came before the first label (the heading of a record page)
 
     def first(self, name: str) -> str:
         return (self.fields.get(name) or [""])[0]
 
     def add(self, name: str, value: str) -> None:
         value = squash(value)
-        if value and name not in {"other", "noise", "section", "table"}:
+        if value and name not in IGNORED:
             self.fields.setdefault(name, []).append(value)
 
 
@@ -81,6 +84,7 @@ class Record:
 class _Pending:
     name: str = ""
     taken: int = 0
+    head: int = -1  # the record's heading ends where this label was printed
 
 
 class Reader:
@@ -104,7 +108,11 @@ class Reader:
         record = Record(language=labels.best_language([_label_part(line) for line in lines[:400]], self.family))
         pending = _Pending()
         for line in lines:
+            if self.field(line, record.language) == "stop":  # other records follow ("Similar Items")
+                break
             pending = self._line(record, line, pending)
+        if record.head < 0:
+            record.head = len(record.lines)
         return record
 
     def _line(self, record: Record, line: str, pending: _Pending) -> _Pending:
@@ -118,19 +126,26 @@ class Reader:
         if found is not None:
             name, values, row = found
             record.labels += 1
-            if name in {"noise", "section"}:
+            if record.head < 0 and (values and name not in IGNORED or name == "noise" and line.rstrip().endswith((":", "："))):
+                record.head = len(record.lines)
+            if name in {"noise", "section", "stop"}:
                 return _Pending()
             for value in values:
                 record.add(name, value)
             if values and name in LIST_FIELDS:  # a multi-line cell: more values may follow, one a line
                 return _Pending(name, 1)
-            return _Pending() if values or row else _Pending(name)
-        if pending.name and (pending.taken == 0 or self.continues(pending.name, line)):
+            return _Pending() if values or row else _Pending(name, 0, len(record.lines))
+        waiting = bool(pending.name) and pending.taken == 0  # "Veröffentlicht:" / "Salzburg:" is a value
+        if UNKNOWN_LABEL.match(line) and not waiting and not self.field(line, record.language):
+            return _Pending("unknown")  # a label of no known field: its value is not this reader's
+        if pending.name and (value_fits(pending.name, line) if pending.taken == 0 else self.continues(pending.name, line)):
+            if record.head < 0 and pending.name not in IGNORED:
+                record.head = pending.head
             if pending.name == "abstract" and pending.taken:
                 record.fields["abstract"][-1] += "\n\n" + line
             else:
                 record.add(pending.name, line)
-            return _Pending(pending.name, pending.taken + 1)
+            return _Pending(pending.name, pending.taken + 1, pending.head)
         if not labels.is_interface_string(line):
             record.lines.append(line)
         return _Pending()
@@ -202,6 +217,19 @@ def _label_part(line: str) -> str:
     return re.split(r"\s*\|\s*|\t", line, maxsplit=1)[0]
 
 
+def value_fits(name: str, line: str) -> bool:
+    """Whether the first line below a bare label can be its value (a search form's option list cannot)."""
+    if name in {"isbn", "issn", "volume", "issue", "pages", "first_page", "last_page", "date", "pmid"}:
+        return bool(re.search(r"\d", line))
+    if name == "doi":
+        return "10." in line
+    if name == "url":
+        return bool(re.match(r"^(?:https?://|hdl:|doi:)", line))
+    if name in {"authors", "contributors", "editors", "advisor"}:  # a person is "Last, First" or "F. Last"
+        return ("," in line or " " in line.strip()) and default_continues(name, line)
+    return name != "unknown"
+
+
 def default_continues(name: str, line: str) -> bool:
     """Whether a further line below a label is another of its values (generic shapes only)."""
     if name in {"authors", "contributors", "editors", "advisor", "corporate"}:
@@ -210,4 +238,6 @@ def default_continues(name: str, line: str) -> bool:
         return len(line) <= 120 and not re.search(r"[.!?]\s+\S", line)
     if name in {"url", "isbn", "issn"}:
         return bool(re.match(r"^(?:https?://|[\dXx\-\s()a-z]+$)", line))
+    if name == "published":  # place, publisher and year printed as spans, one a line
+        return len(line) <= 80 and not re.search(r"[.!?]\s+\S", line)
     return name == "abstract" and len(line) >= 120

@@ -33,6 +33,8 @@ from zotsync.text import normalise_title
 
 PAGE_KINDS = frozenset({"iris", "vufind", "html", "semanticscholar"})
 TITLE_FIELDS = ("title", "caseName", "nameOfAct", "subject")
+CONTAINER_FIELDS = ("publicationTitle", "bookTitle", "proceedingsTitle", "websiteTitle", "blogTitle", "forumTitle",
+                    "encyclopediaTitle", "dictionaryTitle", "programTitle", "seriesTitle")
 IDENTIFIER_FIELDS = ("DOI", "ISBN", "ISSN", "PMID", "PMCID", "url", "citationKey", "arXiv")
 LIFE_DATES = re.compile(r"(?:^|[\s,(])(?:b\.\s*|d\.\s*|ca\.\s*|n\.\s*|m\.\s*)?\d{3,4}\??\s*[-–]\s*(?:\d{2,4}\??)?(?:[\s,.)]|$)"
                         r"|(?:^|[\s,(])(?:born|died|geb\.|gest\.|nato|morto|nac\.|m\.)\s*\d{3,4}")
@@ -51,7 +53,7 @@ def vet(found: list[Parsed], doc: Document, kind: str) -> list[Parsed]:
     kept: list[Parsed] = []
     for parsed in found:
         parsed.item = vet_item(parsed.item, page)
-        if _has_title_or_identifier(parsed.item):
+        if _has_title_or_identifier(parsed.item, page):
             kept.append(parsed)
         else:
             doc.report(doc.error("a record with no title and no identifier that can be trusted: not imported"))
@@ -173,5 +175,7 @@ def _vet_identifiers(item: dict[str, Any]) -> None:
         del item["PMCID"]
 
 
-def _has_title_or_identifier(item: dict[str, Any]) -> bool:
-    return any(str(item.get(name) or "").strip() for name in (*TITLE_FIELDS, *IDENTIFIER_FIELDS))
+def _has_title_or_identifier(item: dict[str, Any], page: bool) -> bool:
+    """A tagged record that names only its container (RIS ``T2`` alone) still names a work."""
+    names = (*TITLE_FIELDS, *IDENTIFIER_FIELDS, *(() if page else CONTAINER_FIELDS))
+    return any(str(item.get(name) or "").strip() for name in names)

@@ -39,6 +39,7 @@ SOLR_FIELDS = frozenset(
     "is_hierarchy_id is_hierarchy_title".split()
 )
 SOLR_LINE = re.compile(r"^(_version_|[a-zA-Z][a-zA-Z0-9_\-]*)(?:\s+(.*))?$")
+MARC_CONTROL = re.compile(r"^(?:LEADER|LDR|00\d)\s")
 MARC_LINE = re.compile(r"^(\d{3})\s+([\d_#\\ ]{0,3}?)\s*([|$‡]\s?[a-z0-9].*)$")
 # Format keys of VuFind's format maps (``labels.format_name``) to Zotero item types.
 FORMAT_TYPES = {
@@ -92,7 +93,7 @@ def split_record(text: str) -> tuple[dict[str, list[str]], Record]:
         start = next((i for i, line in enumerate(lines) if _solr_field(line) == "author_facet"), len(lines))
     solr = _read_solr(lines[start:]) if start < len(lines) else {}
     marc = [line for line in lines[:start] if MARC_LINE.match(line)]
-    page = PAGE.read("\n".join(line for line in lines[:start] if not MARC_LINE.match(line)))
+    page = PAGE.read("\n".join(line for line in lines[:start] if not MARC_LINE.match(line) and not MARC_CONTROL.match(line)))
     if len(marc) >= 3:
         _read_marc(marc, page)
     return solr, page
@@ -130,7 +131,7 @@ def _read_marc(lines: list[str], page: Record) -> None:
         joined = " ".join(v for c, v in subs if c.isalpha()).strip(" /:;,.")
         if tag == "245":
             title = " ".join(v for c, v in subs if c in "abnp").strip(" /:;,.")
-            page.fields["title"] = [re.sub(r"\s+:\s+", ": ", title)]
+            page.fields["marc_title"] = [re.sub(r"\s+:\s+", ": ", title)]
         elif tag in {"100", "700"}:
             role = next((v for c, v in subs if c in "e4"), "")
             heading = " ".join(v for c, v in subs if c in "ab").strip(" ,.")
@@ -159,7 +160,7 @@ def first(values: dict[str, list[str]], key: str) -> str:
 
 def build_item(solr: dict[str, list[str]], page: Record) -> dict[str, Any]:
     urls = solr.get("url") or page.fields.get("url") or []
-    place, publisher, year = split_published(page.first("published"))
+    place, publisher, year = _published(page.fields.get("published", []))
     item: dict[str, Any] = {"itemType": _item_type(solr, page)}
     item["title"] = _title(solr, page)
     item["creators"] = _creators(solr, page)
@@ -207,14 +208,27 @@ def _item_type(solr: dict[str, list[str]], page: Record) -> str:
 
 
 def _title(solr: dict[str, list[str]], page: Record) -> str:
-    title = first(solr, "title_full") or first(solr, "title") or page.first("title")
+    title = first(solr, "title_full") or first(solr, "title") or page.first("marc_title")
     if title:
         return re.sub(r"\s*/\s*[^/]*$", "", title).rstrip(" ./:")
-    for line in page.lines:
-        if len(line) < 400 and not line.endswith(("...", "…")) and not re.match(r"^https?://", line) \
-                and not _is_abstract(line) and re.search(r"\w", line):
-            return line
-    return ""
+    head = page.lines[: page.head]
+    heading = [line for line in head if _could_be_title(line)]
+    # The record's heading is the last line printed before its detail table; when the page kept its
+    # breadcrumb (the short title), the heading is the line that extends it.
+    crumbs = [line for i, line in enumerate(heading) if any(line.startswith(h) and line != h for h in head[:head.index(line)])]
+    if heading:
+        return re.sub(r"\s+:\s+", ": ", (crumbs or heading)[-1]).rstrip(" /:;")
+    labelled = page.first("title")  # a Description or Staff View tab
+    return re.sub(r"\s*/\s*[^/]*$", "", labelled).rstrip(" ./:") if labelled else ""
+
+
+def _could_be_title(line: str) -> bool:
+    """Not a snippet cut with '...', an abstract, a link, a hit counter or a pager arrow."""
+    if len(line) >= 400 or line.endswith(("...", "…")) or re.match(r"^https?://", line) or _is_abstract(line):
+        return False
+    if re.search(r"\d+\s+\S{1,4}\s+\d+\b", line) and len(line) < 30 or re.search(r"^[«‹<>]|[»›>]$", line):
+        return False
+    return bool(re.search(r"[^\W\d_]{2}", line))
 
 
 def _is_abstract(line: str) -> bool:
@@ -259,6 +273,18 @@ def _language(value: str) -> str:
     return labels.language_code(first_name) or first_name
 
 
+def _published(values: list[str]) -> tuple[str, str, str]:
+    """One ``Published:`` line, or its place, publisher and year printed as spans one a line."""
+    if len(values) < 2 or len(values) > 3:
+        return split_published(values[0]) if values else ("", "", "")
+    year = next((v for v in values if re.fullmatch(r"\[?c?(1[5-9]\d\d|20\d\d)\??\]?\.?", v)), "")
+    names = [v for v in values if v != year]
+    if len(names) == 2 or (len(names) == 1 and names[0].endswith(":")):
+        joined = " : ".join(n.strip(" :,;") for n in names) if len(names) == 2 else names[0]
+        return split_published(f"{joined}, {year}" if year else joined)
+    return split_published(" ".join(values))
+
+
 def split_published(text: str) -> tuple[str, str, str]:
     """``Published:`` to (place, publisher, year). Without ISBD punctuation no place is guessed.
 
@@ -272,7 +298,7 @@ def split_published(text: str) -> tuple[str, str, str]:
     text = squash(text)
     years = re.findall(r"\b(1[5-9]\d\d|20\d\d)\b", text)
     year = years[0] if years else ""
-    rest = re.sub(r"[,\s]*(?:\[?(?:(?<!\w)(?:c|p|ca\.)|©)?\s*(?:1[5-9]\d\d|20\d\d)\??\]?[-.,\s]*)+$", "", text).strip(" ,;:.")
+    rest = re.sub(r"[,\s]*(?:\[?(?:(?<!\w)(?:c|p|ca\.)|©)?\s*(?:1[5-9]\d\d|20\d\d)\??\]?[-.,\s]*)+$", "", text).strip(" ,;:")
     place = publisher = ""
     if " : " in rest or re.search(r"\w:\s", rest):
         place, _, publisher = rest.partition(":")
@@ -280,12 +306,18 @@ def split_published(text: str) -> tuple[str, str, str]:
         place, _, publisher = rest.partition(",")
     else:
         publisher = rest
-    place, publisher = place.strip(" []:;,"), publisher.strip(" []:;,")
+    place, publisher = place.strip(" []:;,"), _without_end_period(publisher.strip(" []:;,"))
     if re.fullmatch(r"s\.\s*l\.?|o\.\s*o\.?|sine loco", place, re.I):
         place = ""
     if re.fullmatch(r"s\.\s*n\.?|o\.\s*v\.?", publisher, re.I):
         publisher = ""
     return place, publisher, year
+
+
+def _without_end_period(name: str) -> str:
+    """ISBD's closing period goes; an abbreviation's stays (``Residenz-Verl.``, ``Wiley & Sons Ltd.``)."""
+    last = re.split(r"[\s\-]", name)[-1]
+    return name if name.endswith(".") and len(last) <= 5 and last[:1].isupper() else name.rstrip(".")
 
 
 def _subjects(page: Record) -> list[str]:
