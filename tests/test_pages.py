@@ -256,9 +256,9 @@ def test_an_item_without_title_or_identifier_is_reported_not_emitted():
 
 
 def test_vet_runs_on_every_parser_through_parse_text():
-    text = "TY  - JOUR\nTI  - https://example.org/only-a-link\nAU  - Kahneman, Daniel, 1934-\nER  - \n"
-    doc = Document("refs.ris")
-    assert parse_text(text, doc) == [] and len(doc.problems) == 1
+    text = "TY  - JOUR\nTI  - Thinking fast and slow\nAU  - Kahneman, Daniel, 1934-\nAU  - 3M\nER  - \n"
+    (parsed,) = parse_text(text, Document("refs.ris"))
+    assert parsed.item["creators"] == [{"creatorType": "author", "name": "3M"}]  # the heading with life dates went
 
 
 # ---------------------------------------------------------------- names, citations, lexicon

@@ -8,8 +8,8 @@ is not emitted, and that is reported through the document's problems channel.
   role word (``writer of introduction``, ``Hrsg.``, ``a cura di``); on a page also no digit
   and no interface label. A single-field creator that is only dates or punctuation goes;
   corporate names (``3M``, ``World Health Organization``) stay.
-* A title has letters or digits and is not a URL; on a page it is also not an interface
-  string (``Descripción``, ``Please use this identifier to cite or link to this item: ...``)
+* On a page, a title has letters or digits, is not a URL, not an interface string
+  (``Descripción``, ``|``, ``Please use this identifier to cite or link to this item: ...``)
   and not a sentence lifted from the item's abstract.
 * A date has a digit; on a page it must be a real calendar date (``dates.to_iso`` makes it ISO).
 * Identifiers pass their checksums (``ids``, python-stdnum).
@@ -124,10 +124,10 @@ def _multiword_roles() -> frozenset[str]:
 
 def title_ok(title: str, item: dict[str, Any], page: bool) -> bool:
     text = " ".join(title.split())
-    if not text or NO_WORD.match(text.replace("|", "")) or URL.match(text):
+    if not page:  # a tagged record's title is what it declares (BibTeX ``{\\{}:}`` included)
+        return bool(text)
+    if NO_WORD.match(text.replace("|", "")) or URL.match(text):
         return False
-    if not page:
-        return True
     if labels.is_interface_string(text) or _starts_with_notice(text):
         return False
     return not _lifted_from_abstract(text, str(item.get("abstractNote") or ""))
