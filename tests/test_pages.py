@@ -87,6 +87,20 @@ def test_iris_full_italian_page():
     assert item["abstractNote"].count("La ricerca analizza") == 1
 
 
+def test_iris_full_english_page_book_part_and_no_heading_as_author():
+    item = only("iris/full_en.txt")
+    assert (item["itemType"], item["bookTitle"], item["place"], item["publisher"], item["pages"]) == \
+        ("bookSection", "Health care reform in Southern Europe", "Cham", "Springer", "101-119")
+    assert people(item) == [("Paolo", "De Rosa"), ("Sara", "Moretti")]  # not "Institutional Research Information System"
+    assert people(item, "editor") == [("M.", "Lopes"), ("J.", "Garcia")]
+
+
+def test_iris_compact_italian_page():
+    item = only("iris/compact_it.txt")
+    assert people(item) == [("Federica", "Galli"), ("Marco", "Conte")] and item["date"] == "2022"
+    assert item["abstractNote"].endswith("strumenti digitali condivisi.")
+
+
 def test_iris_compact_english_page_drops_the_glued_copyright_sentence():
     item = only("iris/compact_en.txt")
     assert people(item) == [("Mario", "Rossi"), ("Anna Maria", "Bianchi")]
@@ -141,6 +155,13 @@ def test_dspace7_labels_alone_on_their_lines_and_empty_labels():
     assert [t["tag"] for t in item["tags"]] == ["microplastics", "Alpine lakes", "freshwater pollution"]
 
 
+def test_dspace7_spanish_labels_editor_is_the_publisher():
+    item = only("dspace/dspace7_es.txt")
+    assert item["title"] == "La sequía de 2017 en la cuenca del Ebro"  # echoed by the abstract, still the title
+    assert people(item) == [("Ana", "Martínez López"), ("Carlos", "de la Fuente")] and people(item, "editor") == []
+    assert (item["publisher"], item["date"], item["ISSN"]) == ("Universidad de Zaragoza", "2019-04", "0277-9536")
+
+
 # ---------------------------------------------------------------- VuFind
 
 
@@ -174,6 +195,15 @@ def test_vufind_table_with_vanished_author_links_and_glued_label():
         ("Social Science & Medicine", "1-9", "10.1016/j.socscimed.2018.04.032")
 
 
+def test_vufind_labels_glued_to_their_values_and_similar_items_left_out():
+    item = only("vufind/main_en_glued.txt")
+    assert people(item) == [("Elena", "García Márquez"), ("Johannes", "Van der Berg"),
+                            ("", "Intergovernmental Panel on Climate Change")]  # not "Smith, John" of a similar item
+    assert (item["itemType"], item["language"], item["publisher"], item["date"]) == \
+        ("book", "en", "Cambridge University Press", "2021")
+    assert len(item["tags"]) == 3
+
+
 def test_vufind_staff_view_marc_tags():
     item = only("vufind/staff_view_en.txt")
     assert (item["title"], item["place"], item["publisher"], item["date"], item["series"]) == \
@@ -192,6 +222,7 @@ def test_vufind_description_tab_without_title_is_kept_for_its_isbn_only():
     ("vufind/staff_view_en.txt", "vufind"), ("vufind/description_en.txt", "vufind"),
     ("dspace/jspui_en.txt", "iris"), ("dspace/dspace7_cris_en.txt", "iris"),
     ("dspace/full_record_table_en.txt", "iris"), ("iris/full_it.txt", "iris"), ("iris/compact_en.txt", "iris"),
+    ("dspace/dspace7_es.txt", "iris"), ("iris/full_en.txt", "iris"), ("vufind/main_en_glued.txt", "vufind"),
 ])
 def test_pages_are_recognised_in_any_interface_language(case, kind):
     assert detect((PAGES / case).read_text(encoding="utf-8"), "document").name == kind
@@ -230,9 +261,12 @@ def test_an_interface_string_or_url_is_never_a_title_of_a_page(title):
 
 
 def test_a_sentence_of_the_abstract_is_not_a_title():
-    abstract = "We study co-production. Drawing on case studies in Piedmont it argues that pathways depend on trust."
-    item = vet_item({"title": "Drawing on case studies in Piedmont it argues", "abstractNote": abstract, "creators": []}, True)
-    assert "title" not in item
+    abstract = "We study co-production. Drawing on Ostrom (1990) and on case studies in Piedmont, it argues that trust matters."
+    lifted = vet_item({"title": "and on case studies in Piedmont, it argues that trust matters", "abstractNote": abstract,
+                       "creators": []}, True)
+    assert "title" not in lifted
+    echoed = vet_item({"title": "Drawing on Ostrom and on case studies", "abstractNote": abstract, "creators": []}, True)
+    assert echoed["title"] == "Drawing on Ostrom and on case studies"  # a title the abstract merely echoes stays
 
 
 def test_tagged_records_keep_what_they_declare():

@@ -29,7 +29,8 @@ NOTICES = re.compile(
     r"(I documenti in IRIS sono protetti da copyright[^.]*\.|Items in (?:IRIS|DSpace) are protected by copyright[^.]*\.|"
     r"Gli elementi in IRIS sono protetti[^.]*\.)", re.I)
 NOISE_LINE = re.compile(
-    r"^(?:•\s*)?(?:file in questo prodotto|files? in this (?:item|product)|file dimensione formato|"
+    r"^(?:•\s*)?(?:iris$|institutional research information system|file in questo prodotto|"
+    r"files? in this (?:item|product)|file dimensione formato|"
     r"accesso (?:aperto|riservato|chiuso)|open access|restricted access|embargo|tipologia:|dimensione|formato|"
     r"\d+(?:[.,]\d+)?\s*[kKmM]B\b|visualizza/apri|view/open|richiedi una copia|request a copy|"
     r"pubblicazioni consigliate|recommended publications|utilizza questo identificativo|use this identifier|"
@@ -46,7 +47,7 @@ IRIS_LABELS: dict[str, str] = {}
 for _key, _words in {
     "title": "titolo|titolo del contributo",
     "authors": "autori|autore|autori interni|contributors|autore/i",
-    "editors": "curatori|curatore|editors|editor|a cura di",
+    "editors": "curatori|curatore|editors|a cura di",
     "advisor": "tutor|relatore|supervisor|supervisors|advisor|coordinatore",
     "date": "data di pubblicazione|anno di pubblicazione|anno|issue date|date issued|publication date|year",
     "abstract": "abstract|riassunto|sommario|summary|abstract (inglese)|abstract (italiano)",
@@ -289,7 +290,7 @@ def _item_type(page: Page, found: dict[str, list[str]], cit: Citation) -> tuple[
 def _creators(page: Page, found: dict[str, list[str]], cit: Citation, hint: str) -> list[dict[str, str]]:
     role = "editor" if hint == "editor" else "author"
     authors: list[dict[str, str]] = []
-    for value in page.labelled.get("authors", []) or found.get("authors", [])[:1]:
+    for value in page.labelled.get("authors", []) or _author_line(found.get("authors", [])):
         authors += [names.person(p, role) for p in _split_people(value)]
     if not authors:
         authors = [dict(c, creatorType=role) for c in cit.authors]
@@ -298,6 +299,12 @@ def _creators(page: Page, found: dict[str, list[str]], cit: Citation, hint: str)
     supervisors = [names.person(p, "contributor") for v in page.labelled.get("advisor", [])
                    for p in _split_people(v)]
     return authors + [e for e in editors if e not in authors] + supervisors
+
+
+def _author_line(lines: list[str]) -> list[str]:
+    """The page's author list: a ';' or ',' list wins over a lone capitalised line (a heading)."""
+    listed = [line for line in lines if ";" in line or "," in line]
+    return (listed or lines)[:1]
 
 
 def _split_people(value: str) -> list[str]:

@@ -100,7 +100,10 @@ class Reader:
         key = labels.norm(label)
         if not key or len(key) > 60:
             return ""
-        return self.extra.get(key) or labels.field_of(key, self.family, lang)
+        found = labels.field_of(key, self.family, lang)
+        if found and found not in labels.UNNAMED:  # the interface's own word wins over a parser's extra
+            return found
+        return self.extra.get(key) or found
 
     def read(self, text: str) -> Record:
         lines = [squash(line) for line in text.replace("\r", "\n").splitlines()]

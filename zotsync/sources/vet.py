@@ -139,12 +139,11 @@ def _starts_with_notice(text: str) -> bool:
 
 
 def _lifted_from_abstract(title: str, abstract: str) -> bool:
-    """A sentence of the abstract given as the title (five words or more found inside it)."""
+    """A whole sentence or clause of the abstract (five words or more) given as the title."""
     key = normalise_title(title)
     if len(key.split()) < 5 or not abstract:
         return False
-    body = normalise_title(abstract)
-    return key in body and not body.startswith(key + " ") or len(key) > 0.8 * len(body) and key in body
+    return any(normalise_title(fragment) == key for fragment in re.split(r"[.!?;()\[\]]+", abstract))
 
 
 def date_ok(value: str, page: bool) -> bool:
