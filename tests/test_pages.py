@@ -15,10 +15,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tests.conftest import FIXTURES, ROOT, SHARED, needs_shared
 from zotsync import names as name_forms
 from zotsync.documents import parse_paths
+from zotsync.errors import ParseError
 from zotsync.model import Parsed
 from zotsync.sources import citation, detect, labels, parse_text
 from zotsync.sources.base import Document
@@ -344,3 +347,21 @@ def test_lexicon_ships_with_its_attribution_and_licences():
     assert "GPL-2.0" in notice and "BSD-3-Clause" in notice and "Lexvo.org" in notice
     package_data = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]["zotsync"]
     assert "data/*.json" in package_data and "data/*.md" in package_data
+
+
+# ---------------------------------------------------------------- robustness
+
+PIECES = ["Title:", "Authors", "Hauptverfasser:", "Veröffentlicht:", "???jsp.display-item.citation???", "item.page.title",
+          "dc.contributor.author | Rossi, Mario | en", "Main Authors | , |", "[Journal:] X [ISSN:] [Pages:]", "|", ":",
+          "Eco, Umberto, 1932-2016", "1934-", "Published inJournal", "Salzburg:", "Similar Items", "http://hdl.handle.net/1/2",
+          "S. Gilardi;C. Guglielmetti", "2019-01-01", "Abstract", "# README", "\\documentclass{article}", '{"name": "pkg"}']
+
+
+@given(st.lists(st.sampled_from(PIECES) | st.text(max_size=40), max_size=30))
+def test_page_parsers_never_crash_on_arbitrary_lines(lines):
+    text = "\n".join(lines)
+    for kind in ("iris", "vufind"):
+        try:
+            parse_text(text, Document("page.txt"), kind)
+        except ParseError as exc:
+            assert exc.message
