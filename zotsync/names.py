@@ -126,6 +126,7 @@ def pair_inverted(text: str) -> list[str]:
 
 LIFE_DATES = re.compile(r"^(?:(?:b\.|d\.|ca\.|born|died|geb\.|gest\.|n\.|m\.)\s*)?\d{3,4}\??\s*[-–]?\s*(?:\d{2,4}\??)?\.?$"
                         r"|^\d{1,2}\.\s*(?:jh|jahrhundert|cent|century|sec)\.?", re.I)
+TRAILING_DATES = re.compile(r"\s+\(?(?:b\.\s*|d\.\s*)?\d{3,4}\??\s*[-–]\s*(?:\d{2,4}\??)?\)?\.?$")
 ROLE_ABBREVIATIONS = {"hrsg": "edt", "hg": "edt", "hgg": "edt", "ed": "edt", "eds": "edt", "edt": "edt", "editor": "edt",
                       "a cura di": "edt", "cur": "edt", "curatore": "edt", "trad": "trl", "transl": "trl", "trans": "trl",
                       "übers": "trl", "tr": "trl", "ill": "ill", "illus": "ill", "comp": "com", "aut": "aut", "verfasser": "aut",
@@ -161,6 +162,8 @@ def split_headings(text: str) -> list[tuple[str, str]]:
     [('Hacking, Ian', 'win')]
     >>> split_headings("Batalden, Maren, Batalden, Paul")
     [('Batalden, Maren', ''), ('Batalden, Paul', '')]
+    >>> split_headings("Levi, Primo (1919-1987)")
+    [('Levi, Primo', '')]
     >>> split_headings("Rossi, Paolo (Hrsg.); Bianchi, Anna [Übers.]")
     [('Rossi, Paolo', 'edt'), ('Bianchi, Anna', 'trl')]
     """
@@ -173,6 +176,7 @@ def split_headings(text: str) -> list[tuple[str, str]]:
 def _headings_in(chunk: str) -> list[tuple[str, str]]:
     tokens: list[str] = []
     for part in (p.strip() for p in chunk.split(",")):
+        part = TRAILING_DATES.sub("", part) if not LIFE_DATES.match(part) else part  # "Umberto 1932-2016"
         bracket = re.match(r"^(.*?)\s*[(\[]([^()\[\]]+)[)\]]\.?$", part)
         if bracket and role_of(bracket.group(2)):
             tokens += [bracket.group(1), bracket.group(2)] if bracket.group(1) else [bracket.group(2)]

@@ -386,8 +386,18 @@ def _container(item: dict[str, Any], solr: dict[str, list[str]], page: Record) -
             item["journalAbbreviation"] = abbreviation
 
 
+SOURCE_NUMBERS = re.compile(
+    r"\.\s+[-–]\s+|[.,;:]\s*(?=(?:vol|bd|jg|band|heft|nr|no|num|t|año|anno)\.?\s*\d|\d)"
+    r"|\s+(?=(?:vol|bd|jg)\.?\s*\d|\d{1,4}\s*\(|(?:1[5-9]|20)\d\d\b)", re.I)
+SOURCE_YEAR = re.compile(r"\(?\b((?:1[5-9]|20)\d\d)(?:-(\d{2}))?(?:\s+([A-Z][a-z]{2,8})\.?)?(?:\s+(\d{1,2}))?\b\)?")
+SOURCE_PAGES = re.compile(r"(?:pp?\.|S\.|Seiten?|p[áa]gs?\.|pages?)\s*([eA-Z]?\d+(?:\s*[-–]\s*[eA-Z]?\d+)?)"
+                          r"|:\s*([eA-Z]?\d+(?:\s*[-–]\s*[eA-Z]?\d+)?)\s*$"
+                          r"|[,;]\s*([eA-Z]?\d+\s*[-–]\s*[eA-Z]?\d+)\s*\.?$"
+                          r"|art(?:icle)?\.?\s*(?:no\.?\s*)?([eA-Z]?\d+)", re.I)
+
+
 def parse_source_line(text: str) -> dict[str, str]:
-    """'BMJ Qual Saf, 2016, 25(7), pp. 509-517' / 'Nature. 2020 Jan;577(7789):1-5' -> fields.
+    """A ``Published in:`` / source line to container fields; a number it cannot place is left out.
 
     >>> parse_source_line("BMJ Quality & Safety, 2016, 25(7), pp. 509-517")["pages"]
     '509-517'
@@ -395,23 +405,35 @@ def parse_source_line(text: str) -> dict[str, str]:
     '45-67'
     >>> sorted(parse_source_line("Nature. 2020 Jan;577(7789):e1234").items())
     [('date', '2020-01'), ('issue', '7789'), ('pages', 'e1234'), ('publicationTitle', 'Nature'), ('volume', '577')]
+    >>> sorted(parse_source_line("In: Zeitschrift für Ethnologie. - 144 (2019), 2, S. 45-67").items())
+    [('date', '2019'), ('issue', '2'), ('pages', '45-67'), ('publicationTitle', 'Zeitschrift für Ethnologie'), ('volume', '144')]
+    >>> sorted(parse_source_line("Nature Communications, Vol. 12, no. 3 (2021), p. 101-110").items())
+    [('date', '2021'), ('issue', '3'), ('pages', '101-110'), ('publicationTitle', 'Nature Communications'), ('volume', '12')]
     """
-    out: dict[str, str] = {}
-    head = re.split(r"[.,;]\s*(?=(?:vol\.?\s*)?\d)|\s+(?=\d{4}\b)", text, maxsplit=1)
-    out["publicationTitle"] = head[0].strip(" .,;")
-    rest = head[1] if len(head) > 1 else ""
-    date = re.search(r"\b(\d{4}(?:\s+[A-Z][a-z]{2,8})?(?:\s+\d{1,2})?)\b", rest)
-    if date:
-        out["date"] = dates.to_iso(date.group(1))
-    vol = re.search(r"(?:vol\.?\s*)?\b(\d{1,4})\s*\(([^)]+)\)|vol\.?\s*(\d+)", rest, re.I)
-    if vol:
-        out["volume"] = vol.group(1) or vol.group(3)
-        if vol.group(2):
-            out["issue"] = vol.group(2)
-    pages = re.search(r"(?:pp?\.\s*|S\.\s*|Seiten?\s+|p[áa]gs?\.\s*|:\s*|art(?:icle)?\.?\s*(?:no\.?)?\s*)"
-                      r"([eA-Z]?\d+(?:\s*[-–]\s*[eA-Z]?\d+)?)", rest, re.I)
+    text = re.sub(r"^(?:in|enthalten in|en|published in)\s*:\s*", "", squash(text), flags=re.I)
+    start = SOURCE_NUMBERS.search(text)
+    out = {"publicationTitle": (text[: start.start()] if start else text).strip(" .,;:-–")}
+    rest = text[start.start():] if start else ""
+    year = SOURCE_YEAR.search(rest)
+    if year:
+        out["date"] = dates.to_iso(" ".join(g for g in (year.group(1), year.group(3), year.group(4)) if g)) \
+            if not year.group(2) else f"{year.group(1)}-{year.group(2)}"
+        rest = rest[: year.start()] + " " + rest[year.end():]
+    numbers = (re.search(r"(?:vol|bd|jg|band|t)\.?\s*(\d+)", rest, re.I),
+               re.search(r"(?:^|[\s,;.])(\d{1,4})\s*\(([^)]+)\)", rest),
+               re.search(r"^[\s,;.:-]*(\d{1,4})\s*[,;]\s*(\d{1,4})\s*[,;]", rest),
+               re.search(r"^[\s,;.:-]*(\d{1,4})\b(?!\s*[-–])", rest))
+    found = next((m for m in numbers if m), None)
+    if found:
+        out["volume"] = found.group(1)
+        if found.lastindex and found.lastindex > 1:
+            out["issue"] = found.group(2)
+    issue = re.search(r"\b(?:no|nr|n|num|heft|issue|fasc|h)\.?\s*(\d+(?:[-/]\d+)?)\b", rest, re.I)
+    if issue and "issue" not in out:
+        out["issue"] = issue.group(1)
+    pages = SOURCE_PAGES.search(rest)
     if pages:
-        out["pages"] = re.sub(r"\s*[-–]\s*", "-", pages.group(1))
+        out["pages"] = re.sub(r"\s*[-–]\s*", "-", next(g for g in pages.groups() if g))
     return out
 
 
