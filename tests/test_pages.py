@@ -214,6 +214,18 @@ def test_vufind_staff_view_marc_tags():
     assert people(item) == [("Ian", "Hacking")] and people(item, "contributor") == [("Umberto", "Eco")]
 
 
+def test_vufind_french_thesis_with_supervisor_and_publisher_as_university():
+    item = only("vufind/main_fr_thesis.txt")
+    assert (item["itemType"], item["university"], item["place"], item["date"], item["language"]) == \
+        ("thesis", "Université Lumière Lyon 2", "Lyon", "2012", "fr")
+    assert people(item) == [("Claire", "Lefèvre")] and people(item, "contributor") == [("Henri", "Dubois")]
+
+
+def test_vufind_german_description_tab():
+    item = only("vufind/description_de.txt")
+    assert "title" not in item and item["ISBN"] == "9783319305585" and item["abstractNote"].startswith("Die Studie")
+
+
 def test_vufind_description_tab_without_title_is_kept_for_its_isbn_only():
     item = only("vufind/description_en.txt")
     assert "title" not in item and item["creators"] == [] and item["ISBN"] == "9780226317380"
@@ -226,6 +238,7 @@ def test_vufind_description_tab_without_title_is_kept_for_its_isbn_only():
     ("dspace/jspui_en.txt", "iris"), ("dspace/dspace7_cris_en.txt", "iris"),
     ("dspace/full_record_table_en.txt", "iris"), ("iris/full_it.txt", "iris"), ("iris/compact_en.txt", "iris"),
     ("dspace/dspace7_es.txt", "iris"), ("iris/full_en.txt", "iris"), ("vufind/main_en_glued.txt", "vufind"),
+    ("vufind/main_fr_thesis.txt", "vufind"), ("vufind/description_de.txt", "vufind"),
 ])
 def test_pages_are_recognised_in_any_interface_language(case, kind):
     assert detect((PAGES / case).read_text(encoding="utf-8"), "document").name == kind
