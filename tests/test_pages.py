@@ -276,6 +276,10 @@ def test_an_interface_string_or_url_is_never_a_title_of_a_page(title):
     assert "title" not in vet_item({"title": title, "creators": []}, page=True)
 
 
+def test_a_one_word_title_journals_really_print_stays():
+    assert vet_item({"title": "Editorial", "creators": []}, page=True)["title"] == "Editorial"  # es label for Publisher
+
+
 def test_a_sentence_of_the_abstract_is_not_a_title():
     abstract = "We study co-production. Drawing on Ostrom (1990) and on case studies in Piedmont, it argues that trust matters."
     lifted = vet_item({"title": "and on case studies in Piedmont, it argues that trust matters", "abstractNote": abstract,

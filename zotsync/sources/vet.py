@@ -42,6 +42,9 @@ ROLE_ABBREVIATIONS = frozenset(
     "hrsg hg eds edt ed. eds. hrsg. hg. hgg. trad. transl. trans. übers. comp. ill. illus. cur. coord. dir.".split())
 ROLE_PHRASES = ("a cura di", "edited by", "herausgegeben von", "hrsg. v", "ed. by", "translated by", "übersetzt von",
                 "tradotto da", "traducido por", "edición de", "edición a cargo de")
+# One-word titles journals really print that some interface also uses as a label (es "Editorial" = publisher).
+GENUINE_TITLES = frozenset({"editorial", "review", "reviews", "bibliography", "contents", "notes", "summary", "commentary",
+                            "correspondence", "erratum", "errata", "letters", "obituary", "editoriale", "recensioni"})
 NO_WORD = re.compile(r"^[\W\d_]*$")
 URL = re.compile(r"^(?:https?://|www\.)\S+$", re.I)
 ISO = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$")
@@ -128,7 +131,7 @@ def title_ok(title: str, item: dict[str, Any], page: bool) -> bool:
         return bool(text)
     if NO_WORD.match(text.replace("|", "")) or URL.match(text):
         return False
-    if labels.is_interface_string(text) or _starts_with_notice(text):
+    if labels.is_interface_string(text) and text.casefold() not in GENUINE_TITLES or _starts_with_notice(text):
         return False
     return not _lifted_from_abstract(text, str(item.get("abstractNote") or ""))
 
