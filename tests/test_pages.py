@@ -118,6 +118,12 @@ def test_iris_citation_first_chapter_with_editors_and_edition():
     assert people(item, "editor") == [("G.", "Esposito"), ("R.", "Ferraro")]
 
 
+def test_iris_title_is_the_line_above_the_authors_not_the_site_header():
+    item = only("iris/header_then_title_it.txt")
+    assert (item["title"], item["date"]) == ("Reti di cura e anziani fragili in Lombardia", "2020")
+    assert people(item) == [("Anna", "Bianchi"), ("Luca", "Verdi")]
+
+
 def test_iris_page_cut_inside_the_author_list_keeps_only_whole_names():
     item = only("iris/cutoff_after_title_it.txt")
     assert people(item) == [("Luca", "Ferrero"), ("Chiara", "Gallo")]  # "Ricci, Ma" was cut by the page

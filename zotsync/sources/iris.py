@@ -267,6 +267,11 @@ def _title(page: Page, found: dict[str, list[str]], cit: Citation) -> str:
         if wanted and normalise_title(line) == wanted:
             return repair_caps(line)
     others = [line for line in found.get("other", []) if len(line) <= 500]
+    authors = _author_line(found.get("authors", []))
+    if others and authors and authors[0] in page.lines:  # IRIS prints the title right above its authors
+        above = [line for line in page.lines[: page.lines.index(authors[0])] if line in others]
+        if above:
+            return repair_caps(above[-1].strip())
     if others:
         return repair_caps(others[0].strip())
     return cit.fields.get("title", "")
