@@ -51,7 +51,7 @@ def people(item: dict[str, Any], role: str = "author") -> list[tuple[str, str]]:
 def strings(item: dict[str, Any]) -> list[str]:
     """Every value a user sees in the item, abstract excepted (a sentence may quote anything)."""
     out = [str(v) for k, v in item.items() if isinstance(v, str) and k != "abstractNote"]
-    out += [str(v) for c in item["creators"] for v in c.values() if v != c["creatorType"]]
+    out += [c.get("name") or f'{c.get("firstName", "")} {c.get("lastName", "")}'.strip() for c in item["creators"]]
     return out + [t["tag"] for t in item["tags"]]
 
 
