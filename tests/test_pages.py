@@ -271,6 +271,7 @@ def test_a_creator_that_is_not_a_name_is_dropped(creator):
     {"creatorType": "author", "name": "3M"}, {"creatorType": "author", "name": "World Health Organization"},
     {"creatorType": "author", "firstName": "Michael, III", "lastName": "von Hicks"},
     {"creatorType": "author", "firstName": "Maria", "lastName": "de la Fuente"},
+    {"creatorType": "author", "name": "Verdi"},  # also Norwegian DSpace's "Value" column
 ])
 def test_real_names_and_corporate_names_stay(creator):
     assert vet_item({"title": "T", "creators": [creator]}, page=True)["creators"] == [creator]

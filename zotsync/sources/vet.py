@@ -88,7 +88,7 @@ def creator_ok(creator: dict[str, Any], page: bool) -> bool:
 def _single_field_ok(name: str, page: bool) -> bool:
     if NO_WORD.match(name) or LIFE_DATES.search(name) or _has_role(name):
         return False
-    return not (page and (":" in name or labels.is_interface_string(name)))
+    return not (page and (":" in name or _is_label(name)))
 
 
 def person_ok(full: str, parts: list[str], page: bool) -> bool:
@@ -97,7 +97,14 @@ def person_ok(full: str, parts: list[str], page: bool) -> bool:
         return False
     if LIFE_DATES.search(full) or _has_role(full) or any(NO_WORD.match(p) and p for p in parts):
         return False
-    return not (page and (re.search(r"\d", full) or labels.is_interface_string(full)))
+    return not (page and (re.search(r"\d", full) or _is_label(full)))
+
+
+def _is_label(name: str) -> bool:
+    """A field label (``Autores principales``), or a UI string of two words or more: one-word UI strings
+    of 89 interface languages include surnames (``Verdi``), so those alone do not count."""
+    field = labels.any_field(name) or labels.field_of(name, "vufind")
+    return bool(field) and (field not in labels.UNNAMED | {"table"} or len(name.split()) > 1)
 
 
 def _has_role(text: str) -> bool:
