@@ -283,8 +283,9 @@ def test_an_interface_string_or_url_is_never_a_title_of_a_page(title):
     assert "title" not in vet_item({"title": title, "creators": []}, page=True)
 
 
-def test_a_one_word_title_journals_really_print_stays():
-    assert vet_item({"title": "Editorial", "creators": []}, page=True)["title"] == "Editorial"  # es label for Publisher
+@pytest.mark.parametrize("title", ["Editorial", "Verdi"])  # es "Publisher", no "Value"
+def test_a_one_word_title_that_some_interface_also_prints_stays(title):
+    assert vet_item({"title": title, "creators": []}, page=True)["title"] == title
 
 
 def test_a_sentence_of_the_abstract_is_not_a_title():

@@ -100,11 +100,14 @@ def person_ok(full: str, parts: list[str], page: bool) -> bool:
     return not (page and (re.search(r"\d", full) or _is_label(full)))
 
 
-def _is_label(name: str) -> bool:
-    """A field label (``Autores principales``), or a UI string of two words or more: one-word UI strings
-    of 89 interface languages include surnames (``Verdi``), so those alone do not count."""
-    field = labels.any_field(name) or labels.field_of(name, "vufind")
-    return bool(field) and (field not in labels.UNNAMED | {"table"} or len(name.split()) > 1)
+def _is_label(text: str, sections: bool = False) -> bool:
+    """A field label (``Autores principales``), a tab name (``Descripción``) or a UI string of two words
+    or more: one-word UI strings of 89 interface languages include surnames and titles (``Verdi``)."""
+    fields = {labels.field_of(text, family) for family in labels.FAMILIES} - {""}
+    if not fields:
+        return False
+    named = bool(fields - labels.UNNAMED - {"table"})
+    return named or len(text.split()) > 1 or sections and "section" in fields
 
 
 def _has_role(text: str) -> bool:
@@ -138,7 +141,7 @@ def title_ok(title: str, item: dict[str, Any], page: bool) -> bool:
         return bool(text)
     if NO_WORD.match(text.replace("|", "")) or URL.match(text):
         return False
-    if labels.is_interface_string(text) and text.casefold() not in GENUINE_TITLES or _starts_with_notice(text):
+    if _is_label(text, sections=True) and text.casefold() not in GENUINE_TITLES or _starts_with_notice(text):
         return False
     return not _lifted_from_abstract(text, str(item.get("abstractNote") or ""))
 
