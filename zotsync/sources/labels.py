@@ -173,6 +173,16 @@ def is_interface_string(text: str) -> bool:
     return bool(any_field(text))
 
 
+def interface_line(text: str, family: str, lang: str) -> bool:
+    """A line of interface text on a page of ``family`` in ``lang``: a one-word string must be the page
+    language's (or English, the fallback of untranslated keys), a longer one may be any language's."""
+    key = norm(text.rstrip(".…"))
+    if len(key.split()) > 1:
+        return is_interface_string(key)
+    tables = lexicon()[family]["labels"]
+    return any(key in tables.get(code, {}) for code in {lang or "en", "en"})
+
+
 def key_field(key: str) -> str:
     """The field an untranslated DSpace key names (``jsp.display-item.citation``, ``item.page.issn``)."""
     keys: dict[str, str] = lexicon()["dspace"]["keys"]

@@ -149,7 +149,7 @@ class Reader:
             else:
                 record.add(pending.name, line)
             return _Pending(pending.name, pending.taken + 1, pending.head)
-        if not labels.is_interface_string(line):
+        if not labels.interface_line(line, self.family, record.language):
             record.lines.append(line)
         return _Pending()
 
