@@ -53,7 +53,7 @@ FORMAT_TYPES = {
     "Braille": "book", "Government Document": "report",
 }
 # Page labels the lexicon lacks (older themes).
-EXTRA_LABELS = {"מחברים ראשיים": "authors", "הוצאה לאור": "published", "גישה מקוונת": "url", "זמין ב": "container"}
+EXTRA_LABELS = {"umfangsangaben": "physical", "umfang": "physical", "medientyp": "format", "מחברים ראשיים": "authors", "הוצאה לאור": "published", "גישה מקוונת": "url", "זמין ב": "container"}
 PAGE = Reader("vufind", EXTRA_LABELS)
 ROLE_TYPES = {"edt": "editor", "ed": "editor", "trl": "translator", "tr": "translator", "aut": "author",
               "ths": "contributor", "ctb": "contributor"}
@@ -176,6 +176,8 @@ def build_item(solr: dict[str, list[str]], page: Record) -> dict[str, Any]:
     item["ISSN"] = first(solr, "issn") or page.first("issn")
     item["edition"] = first(solr, "edition") or page.first("edition")
     item["series"] = first(solr, "series") or page.first("series")
+    if item["itemType"] in {"book", "thesis"}:
+        item["numPages"] = _pages_count(page)
     keep = {k: v for k, v in item.items() if v not in ("", None, [])}
     return keep | {"creators": item["creators"], "tags": item["tags"]}
 
@@ -262,9 +264,21 @@ def _page_creators(page: Record) -> list[dict[str, str]]:
 def _page_abstract(page: Record) -> str:
     if page.first("abstract"):
         return max(page.fields["abstract"], key=len)
-    for line in page.lines:
-        if len(line) > 200 and not line.endswith(("...", "…")):
-            return line
+    long = [line for line in page.lines if len(line) > 200]
+    whole = [line for line in long if not line.endswith(("...", "…"))]
+    if whole:
+        return whole[0]
+    # VuFind's own snippet under the heading, cut with '...': true text, kept without the dots
+    snippets = [line for line in long if line in page.lines[: page.head]]
+    return re.sub(r"\s*(?:\.\.\.|…)$", "", snippets[0]) if snippets else ""
+
+
+def _pages_count(page: Record) -> str:
+    """``numPages`` from a physical description (``xiii, 264 pages``, ``301 S.``, ``284 Seiten``)."""
+    for value in page.fields.get("physical", []):
+        match = re.search(r"(\d+)\s*(?:p\.|pp\.|pages|S\.|Seiten|p[áa]gs?\.|páginas|pagine|pagg?\.)", value)
+        if match:
+            return match.group(1)
     return ""
 
 
