@@ -53,7 +53,8 @@ FORMAT_TYPES = {
     "Braille": "book", "Government Document": "report",
 }
 # Page labels the lexicon lacks (older themes).
-EXTRA_LABELS = {"umfangsangaben": "physical", "umfang": "physical", "medientyp": "format", "מחברים ראשיים": "authors", "הוצאה לאור": "published", "גישה מקוונת": "url", "זמין ב": "container"}
+EXTRA_LABELS = {"umfangsangaben": "physical", "umfang": "physical", "medientyp": "format",
+                "מחברים ראשיים": "authors", "הוצאה לאור": "published", "גישה מקוונת": "url", "זמין ב": "container"}
 PAGE = Reader("vufind", EXTRA_LABELS)
 ROLE_TYPES = {"edt": "editor", "ed": "editor", "trl": "translator", "tr": "translator", "aut": "author",
               "ths": "contributor", "ctb": "contributor"}
