@@ -171,6 +171,13 @@ def test_dspace7_spanish_labels_editor_is_the_publisher():
     assert (item["publisher"], item["date"], item["ISSN"]) == ("Universidad de Zaragoza", "2019-04", "0277-9536")
 
 
+def test_dspace_cris_german_values_and_start_end_pages():
+    item = only("dspace/cris_de.txt")
+    assert (item["publicationTitle"], item["volume"], item["issue"], item["pages"]) == \
+        ("Energiewirtschaftliche Tagesfragen", "73", "5", "40-52")  # "Jg. 73", "Nr. 5", "S. 40" / "52"
+    assert people(item) == [("Jonas", "Schneider"), ("Lea", "Weber")] and item["itemType"] == "journalArticle"
+
+
 # ---------------------------------------------------------------- VuFind
 
 
@@ -244,7 +251,7 @@ def test_vufind_description_tab_without_title_is_kept_for_its_isbn_only():
     ("dspace/jspui_en.txt", "iris"), ("dspace/dspace7_cris_en.txt", "iris"),
     ("dspace/full_record_table_en.txt", "iris"), ("iris/full_it.txt", "iris"), ("iris/compact_en.txt", "iris"),
     ("dspace/dspace7_es.txt", "iris"), ("iris/full_en.txt", "iris"), ("vufind/main_en_glued.txt", "vufind"),
-    ("vufind/main_fr_thesis.txt", "vufind"), ("vufind/description_de.txt", "vufind"),
+    ("vufind/main_fr_thesis.txt", "vufind"), ("vufind/description_de.txt", "vufind"), ("dspace/cris_de.txt", "iris"),
 ])
 def test_pages_are_recognised_in_any_interface_language(case, kind):
     assert detect((PAGES / case).read_text(encoding="utf-8"), "document").name == kind

@@ -54,7 +54,7 @@ for _key, _words in {
     "keywords": "parole chiave|keywords|subject keywords|soggetti|subjects|key words",
     "type": "tipologia|item type|publication type|typology|tipologia iris|appare nelle tipologie|"
             "appare nella tipologia|appears in type|appears in types",
-    "container": "rivista|periodico|titolo del periodico|source title|journal title",
+    "container": "rivista|periodico|titolo del periodico|source title|journal title|zeitschrift|revista",
     "book": "titolo del libro|book title|titolo del volume|volume title",
     "conference": "titolo del convegno|nome del convegno|convegno|conference name|event",
     "publisher": "editore|casa editrice",
@@ -337,8 +337,8 @@ def _container_fields(item: dict[str, Any], page: Page, cit: Citation) -> None:
     labelled = {"publicationTitle": page.first("container") or page.first("book"),
                 "conferenceName": page.first("conference"), "publisher": page.first("publisher"),
                 "place": page.first("place"), "series": page.first("series"), "ISBN": page.first("isbn"),
-                "ISSN": page.first("issn"), "DOI": page.first("doi"), "volume": page.first("volume"),
-                "issue": page.first("issue"), "pages": _pages(page)}
+                "ISSN": page.first("issn"), "DOI": page.first("doi"), "volume": _number(page.first("volume")),
+                "issue": _number(page.first("issue")), "pages": _pages(page)}
     for name, value in labelled.items():
         if value:
             fields[name] = value
@@ -350,9 +350,14 @@ def _container_fields(item: dict[str, Any], page: Page, cit: Citation) -> None:
 
 def _pages(page: Page) -> str:
     if page.first("pages"):
-        return re.sub(r"^(?:pp?\.\s*)", "", page.first("pages"))
-    first, last = page.first("first_page"), page.first("last_page")
+        return re.sub(r"\s*[-–]\s*", "-", re.sub(r"^(?:pp?\.|S\.|Seiten?|p[áa]gs?\.|pagg?\.)\s*", "", page.first("pages")))
+    first, last = (re.sub(r"^(?:pp?\.|S\.)\s*", "", page.first(k)) for k in ("first_page", "last_page"))
     return f"{first}-{last}" if first and last else first
+
+
+def _number(value: str) -> str:
+    """A volume or issue without its word (DSpace-CRIS prints ``Nr. 3``, ``Bd. 12``, ``Heft 4``)."""
+    return re.sub(r"^(?:vol\.?|volume|bd\.?|band|jg\.?|nr\.?|no\.?|n\.|num\.?|heft|fasc\.?|issue)\s*", "", value, flags=re.I)
 
 
 def _keywords(page: Page, found: dict[str, list[str]]) -> list[str]:

@@ -90,9 +90,21 @@ def _field(tags: list[str], table: dict[str, str]) -> str:
 def _by_language(index: dict[str, dict[str, list[str]]], table: dict[str, str]) -> dict[str, dict[str, str]]:
     out: dict[str, dict[str, str]] = {}
     for lang, labels in index.items():
-        entries = {norm(label): _field(tags, table) for label, tags in labels.items() if "%%" not in label}
+        entries = {norm(label): _page_bound(label, _field(tags, table)) for label, tags in labels.items()
+                   if "%%" not in label}
         out[lang] = {k: v for k, v in sorted(entries.items()) if k and "{" not in k}
     return out
+
+
+def _page_bound(label: str, field: str) -> str:
+    """DSpace's "Start page" / "End page" labels share the field ``pages``; the reader needs them apart."""
+    if field != "pages":
+        return field
+    if re.search(r"start|first|erste|anfang|inizia|inicia|début|debut|primeira|pierwsz", label, re.I):
+        return "first_page"
+    if re.search(r"\bend|endseite|last|letzte|ende|finale?\b|fin\b|última|ultima|ostatni", label, re.I):
+        return "last_page"
+    return field
 
 
 def _formats(vufind: dict[str, Any]) -> dict[str, str]:
