@@ -25,6 +25,7 @@ from zotsync.errors import ParseError
 from zotsync.model import Parsed
 from zotsync.sources import citation, detect, labels, parse_text
 from zotsync.sources.base import Document
+from zotsync.sources.reader import Reader
 from zotsync.sources.vet import vet, vet_item
 
 PAGES = FIXTURES / "pages"
@@ -352,6 +353,11 @@ def test_citation_doctests():
 def test_a_sentence_with_a_year_in_brackets_is_not_an_apa_citation():
     assert not citation.looks_like_citation("This thesis studies networks. Drawing on Ostrom (1990) and on case studies, it argues.")
     assert citation.looks_like_citation("Galli, F. (2021). The uneven reform of primary care. POLITICHE SANITARIE, 539 ss.")
+
+
+def test_reader_takes_a_type_word_that_is_also_a_badge_as_the_type_value():
+    record = Reader("dspace").read("Type\nArticle\nEditors\nPublisher\nElsevier\n")
+    assert record.fields == {"type": ["Article"], "publisher": ["Elsevier"]}  # "Editors" was empty
 
 
 @pytest.mark.parametrize("label, family, field", [

@@ -29,6 +29,7 @@ from zotsync.text import squash
 
 LIST_FIELDS = frozenset({"authors", "contributors", "editors", "advisor", "corporate", "keywords", "url", "isbn",
                          "issn", "genre", "published"})
+VOCABULARY_FIELDS = frozenset({"type", "format", "language", "genre"})
 IGNORED = frozenset({"other", "noise", "section", "table", "stop", "unknown"})  # labels whose values are not kept
 MARKER = re.compile(r"\?\?\?([\w.\-\[\]]+)\?\?\?|^((?:item\.page|item\.preview|metadata|itemlist)\.[\w.\-]+)")
 DC_ROW = re.compile(r"^(dc(?:terms)?\.[a-zA-Z]+(?:\.[a-zA-Z]+)*)(?:\s*[|\t]\s*|\s{2,}|\s+(?=\S))(.*)$")
@@ -126,6 +127,8 @@ class Reader:
             self._dc_row(record, line)
             return _Pending()
         found = self._labelled(line, record.language)
+        if found is not None and found[0] in labels.UNNAMED and pending.name in VOCABULARY_FIELDS and not pending.taken:
+            found = None  # "Type" / "Article": a type word that the interface also prints as a badge
         if found is not None:
             name, values, row = found
             record.labels += 1
