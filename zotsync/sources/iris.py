@@ -1,12 +1,15 @@
-"""IRIS / DSpace-CRIS item pages saved as plain text.
+"""IRIS / DSpace / DSpace-CRIS item pages saved as plain text.
 
-Installations differ in layout and language, so the page is read by structure:
-labelled lines (``Titolo: ...``, ``Authors``/value pairs), DSpace full-record
-lines (``dc.contributor.author  Rossi, Mario``), and, for the unlabelled IRIS
-layout, the shape of each line (a citation, an author list, a date, a type
-label, a keyword list, a long abstract). Interface noise (untranslated
-``???jsp...???`` keys, file lists, copyright notices, citation counts) is
-dropped first. Nothing is invented: a field the page does not give stays empty.
+Labelled fields are read by the shared record reader (``reader.py``) through the DSpace
+family's own labels in any interface language (JSPUI/XMLUI ``Label: value`` rows, DSpace 7
+and DSpace-CRIS labels alone on their lines, ``dc.*`` full-record rows, ``???key???`` and
+``item.page.*`` markers), plus IRIS's own wording, which Cineca does not publish. The
+unlabelled IRIS layouts (full, compact, citation-first, title-only and cut-off pages) are read
+by the shape of each line: a citation (ISBD, APA-like, bracketed), an author list, a date, a
+type label, a keyword list, a long abstract; the title is the line above the author list.
+IRIS's own noise (file rows, copyright notices, citation counts) is dropped first; a page
+saved only up to its first ~2000 characters loses its cut last line. Nothing is invented: a
+field the page does not give stays empty.
 """
 
 from __future__ import annotations
