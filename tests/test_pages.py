@@ -270,6 +270,7 @@ def test_pages_are_recognised_in_any_interface_language(case, kind):
     {"creatorType": "editor", "firstName": "Paolo Hrsg.", "lastName": "Rossi"},
     {"creatorType": "editor", "name": "a cura di Mario Rossi"},
     {"creatorType": "author", "name": "Autores principales"},
+    {"creatorType": "author", "firstName": "Archivio Istituzionale della", "lastName": "Ricerca"},
 ])
 def test_a_creator_that_is_not_a_name_is_dropped(creator):
     assert vet_item({"title": "T", "creators": [creator]}, page=True)["creators"] == []

@@ -43,6 +43,22 @@ def _dot_initials(token: str) -> str:
     return token if token.endswith(".") or len(letters) > 1 else token + "."
 
 
+INSTITUTION_WORDS = frozenset(
+    "università universita university universidad universidade universität universitat université archivio archive "
+    "archiv repository repositorio istituzionale institutional institucional research ricerca forschung library "
+    "biblioteca bibliothek bibliothèque department dipartimento departamento institute istituto instituto institut "
+    "catalogue catalogo katalog system sistema portal portale".split())
+
+
+def looks_institutional(text: str) -> bool:
+    """Words of an institution or site name ("Archivio Istituzionale della Ricerca"): not a person.
+
+    >>> looks_institutional("Archivio Istituzionale della Ricerca"), looks_institutional("Maria Della Rocca")
+    (True, False)
+    """
+    return any(word.strip(".,;:()").casefold() in INSTITUTION_WORDS for word in text.split())
+
+
 def corporate(name: str, creator_type: str = "author") -> dict[str, str]:
     return {"creatorType": creator_type, "name": squash(name)}
 

@@ -193,6 +193,8 @@ def _comma_names(line: str) -> list[str]:
 
 
 def _looks_like_name(part: str) -> bool:
+    if names.looks_institutional(part):
+        return False
     if "," in part:
         last, _, first = part.partition(",")
         tokens = last.split() + first.split()

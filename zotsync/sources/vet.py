@@ -25,7 +25,7 @@ import re
 from functools import cache
 from typing import Any
 
-from zotsync import dates, ids
+from zotsync import dates, ids, names
 from zotsync.model import Parsed
 from zotsync.sources import labels
 from zotsync.sources.base import Document
@@ -97,7 +97,7 @@ def person_ok(full: str, parts: list[str], page: bool) -> bool:
         return False
     if LIFE_DATES.search(full) or _has_role(full) or any(NO_WORD.match(p) and p for p in parts):
         return False
-    return not (page and (re.search(r"\d", full) or _is_label(full)))
+    return not (page and (re.search(r"\d", full) or _is_label(full) or names.looks_institutional(full)))
 
 
 def _is_label(text: str, sections: bool = False) -> bool:
