@@ -306,6 +306,12 @@ def test_a_sentence_of_the_abstract_is_not_a_title():
     assert echoed["title"] == "Drawing on Ostrom and on case studies"  # a title the abstract merely echoes stays
 
 
+@pytest.mark.parametrize("language, kept", [("English", True), ("Deutsch", True), ("eng", True), ("it", True),
+                                             ("Undetermined", False), ("ohne Angabe", False), ("Multiple languages", False)])
+def test_a_page_language_must_be_a_language(language, kept):
+    assert ("language" in vet_item({"title": "T", "language": language, "creators": []}, page=True)) is kept
+
+
 def test_tagged_records_keep_what_they_declare():
     item = {"title": "Title", "date": "0000 Year", "creators": [{"creatorType": "author", "firstName": "Author",
                                                                   "lastName": "Name1"}]}

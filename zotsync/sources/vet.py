@@ -12,6 +12,7 @@ is not emitted, and that is reported through the document's problems channel.
   (``Descripción``, ``|``, ``Please use this identifier to cite or link to this item: ...``)
   and not a sentence lifted from the item's abstract.
 * A date has a digit; on a page it must be a real calendar date (``dates.to_iso`` makes it ISO).
+* On a page, a language is one a code can name (not ``Undetermined`` or ``ohne Angabe``).
 * Identifiers pass their checksums (``ids``, python-stdnum).
 
 Values read from rendered pages (``PAGE_KINDS``) are inferred from layout, so they get the
@@ -25,7 +26,7 @@ import re
 from functools import cache
 from typing import Any
 
-from zotsync import dates, ids, names
+from zotsync import dates, ids, languages, names
 from zotsync.model import Parsed
 from zotsync.sources import labels
 from zotsync.sources.base import Document
@@ -45,6 +46,7 @@ ROLE_PHRASES = ("a cura di", "edited by", "herausgegeben von", "hrsg. v", "ed. b
 # One-word titles journals really print that some interface also uses as a label (es "Editorial" = publisher).
 GENUINE_TITLES = frozenset({"editorial", "review", "reviews", "bibliography", "contents", "notes", "summary", "commentary",
                             "correspondence", "erratum", "errata", "letters", "obituary", "editoriale", "recensioni"})
+NO_LANGUAGE = frozenset({"und", "zxx", "mul", "mis"})
 NO_WORD = re.compile(r"^[\W\d_]*$")
 URL = re.compile(r"^(?:https?://|www\.)\S+$", re.I)
 ISO = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$")
@@ -71,6 +73,8 @@ def vet_item(item: dict[str, Any], page: bool) -> dict[str, Any]:
             del out[name]
     if out.get("date") and not date_ok(str(out["date"]), page):
         del out["date"]
+    if page and out.get("language") and not language_ok(str(out["language"])):
+        del out["language"]
     _vet_identifiers(out)
     return out
 
@@ -170,6 +174,12 @@ def date_ok(value: str, page: bool) -> bool:
         return False
     year, month, day = int(match.group(1)), int(match.group(2) or 1), int(match.group(3) or 1)
     return 1000 <= year <= 2100 and 1 <= month <= 12 and 1 <= day <= 31
+
+
+def language_ok(value: str) -> bool:
+    """A language a code can name; "Undetermined", "ohne Angabe" and "Multiple languages" are not one."""
+    code = languages.to_code(labels.language_code(value) or value)
+    return bool(re.fullmatch(r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*", code)) and code not in NO_LANGUAGE
 
 
 def _vet_identifiers(item: dict[str, Any]) -> None:
