@@ -43,6 +43,22 @@ def _dot_initials(token: str) -> str:
     return token if token.endswith(".") or len(letters) > 1 else token + "."
 
 
+INSTITUTION_WORDS = frozenset(
+    "università universita university universidad universidade universität universitat université archivio archive "
+    "archiv repository repositorio istituzionale institutional institucional research ricerca forschung library "
+    "biblioteca bibliothek bibliothèque department dipartimento departamento institute istituto instituto institut "
+    "catalogue catalogo katalog system sistema portal portale".split())
+
+
+def looks_institutional(text: str) -> bool:
+    """Words of an institution or site name ("Archivio Istituzionale della Ricerca"): not a person.
+
+    >>> looks_institutional("Archivio Istituzionale della Ricerca"), looks_institutional("Maria Della Rocca")
+    (True, False)
+    """
+    return any(word.strip(".,;:()").casefold() in INSTITUTION_WORDS for word in text.split())
+
+
 def corporate(name: str, creator_type: str = "author") -> dict[str, str]:
     return {"creatorType": creator_type, "name": squash(name)}
 
@@ -120,3 +136,82 @@ def pair_inverted(text: str) -> list[str]:
     parts = [p.strip() for p in squash(text).split(",") if p.strip()]
     return [f"{parts[i]}, {parts[i + 1]}" if i + 1 < len(parts) else parts[i]
             for i in range(0, len(parts), 2)]
+
+
+# ---------------------------------------------------------------- catalogue author headings
+
+LIFE_DATES = re.compile(r"^(?:(?:b\.|d\.|ca\.|born|died|geb\.|gest\.|n\.|m\.)\s*)?\d{3,4}\??\s*[-–]?\s*(?:\d{2,4}\??)?\.?$"
+                        r"|^\d{1,2}\.\s*(?:jh|jahrhundert|cent|century|sec)\.?", re.I)
+TRAILING_DATES = re.compile(r"\s+\(?(?:b\.\s*|d\.\s*)?\d{3,4}\??\s*[-–]\s*(?:\d{2,4}\??)?\)?\.?$")
+ROLE_ABBREVIATIONS = {"hrsg": "edt", "hg": "edt", "hgg": "edt", "ed": "edt", "eds": "edt", "edt": "edt", "editor": "edt",
+                      "a cura di": "edt", "cur": "edt", "curatore": "edt", "trad": "trl", "transl": "trl", "trans": "trl",
+                      "übers": "trl", "tr": "trl", "ill": "ill", "illus": "ill", "comp": "com", "aut": "aut", "verfasser": "aut",
+                      "verfasserin": "aut", "author": "aut", "autor": "aut", "autore": "aut", "dir": "drt"}
+CREATOR_TYPE_OF_ROLE = {"aut": "author", "cre": "author", "edt": "editor", "trl": "translator", "com": "editor",
+                        "rev": "reviewedAuthor"}
+
+
+def role_of(term: str) -> str:
+    """MARC relator code for a role term printed after a catalogue heading ("" when it is none)."""
+    from zotsync.sources import labels  # the lexicon lives with the sources
+
+    text = term.strip(" .,;()[]").casefold()
+    return ROLE_ABBREVIATIONS.get(text.rstrip(".")) or labels.role_code(text)
+
+
+def creator_type_of_role(code: str, default: str = "author") -> str:
+    if not code:
+        return default
+    return CREATOR_TYPE_OF_ROLE.get(code, "contributor")
+
+
+def split_headings(text: str) -> list[tuple[str, str]]:
+    """Catalogue headings in one string to ``(name, relator code)`` pairs.
+
+    A heading is ``Surname, Given[, life dates][, role…]``; several may be joined by commas
+    or semicolons (VuFind prints them that way once the links are gone). Life dates and
+    role terms are taken off the name, never left in it.
+
+    >>> split_headings("Eco, Umberto, 1932-2016")
+    [('Eco, Umberto', '')]
+    >>> split_headings("Hacking, Ian, 1936-2023, writer of introduction")
+    [('Hacking, Ian', 'win')]
+    >>> split_headings("Batalden, Maren, Batalden, Paul")
+    [('Batalden, Maren', ''), ('Batalden, Paul', '')]
+    >>> split_headings("Levi, Primo (1919-1987)")
+    [('Levi, Primo', '')]
+    >>> split_headings("Rossi, Paolo (Hrsg.); Bianchi, Anna [Übers.]")
+    [('Rossi, Paolo', 'edt'), ('Bianchi, Anna', 'trl')]
+    """
+    out: list[tuple[str, str]] = []
+    for chunk in re.split(r"\s*;\s*", squash(text)):
+        out += _headings_in(chunk)
+    return [(name, role) for name, role in out if name]
+
+
+def _headings_in(chunk: str) -> list[tuple[str, str]]:
+    tokens: list[str] = []
+    for part in (p.strip() for p in chunk.split(",")):
+        part = TRAILING_DATES.sub("", part) if not LIFE_DATES.match(part) else part  # "Umberto 1932-2016"
+        bracket = re.match(r"^(.*?)\s*[(\[]([^()\[\]]+)[)\]]\.?$", part)
+        if bracket and role_of(bracket.group(2)):
+            tokens += [bracket.group(1), bracket.group(2)] if bracket.group(1) else [bracket.group(2)]
+        elif part:
+            tokens.append(part)
+    out: list[tuple[str, str]] = []
+    name: list[str] = []
+    role = ""
+    for token in tokens:
+        if LIFE_DATES.match(token):
+            continue
+        code = role_of(token)
+        if code and name:
+            role = role or code
+            continue
+        if len(name) == 2:
+            out.append((", ".join(name), role))
+            name, role = [], ""
+        name.append(token)
+    if name:
+        out.append((", ".join(name), role))
+    return out

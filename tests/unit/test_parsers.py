@@ -265,10 +265,10 @@ def test_bibtex_crossref_and_string_macros_are_resolved():
     assert proceedings["itemType"] == "book" and "extra" not in proceedings
 
 
-def test_vufind_record_without_title_in_hebrew():
-    item = one("vufind/hebrew_no_title.txt")
-    assert "title" not in item and item["language"] == "he" and item["itemType"] == "book"
-    assert names(item) == [("דוד", "כהן"), ("שרה", "לוי")]
+def test_vufind_record_without_title_or_identifier_is_reported_not_imported():
+    result = parse_paths([str(FIXTURES / "vufind/hebrew_no_title.txt")])
+    assert result.parsed == []  # authors and a year alone would make a junk item
+    assert [e.message for e in result.errors] == ["a record with no title and no identifier that can be trusted: not imported"]
 
 
 def test_dublin_core_meta_tags():

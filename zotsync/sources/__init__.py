@@ -7,6 +7,7 @@ from importlib.metadata import entry_points
 
 from zotsync.model import Parsed
 from zotsync.sources.base import Document, Parser
+from zotsync.sources.vet import vet
 
 BUILTIN = {
     "iris": "zotsync.sources.iris:IrisTextParser",
@@ -61,4 +62,4 @@ def parse_text(text: str, doc: Document, kind: str | None = None) -> list[Parsed
         parser = detect(text, doc.origin)
         if parser is None:
             raise doc.error("unrecognised document kind (use --format to force one)")
-    return parser.parse(text, doc)
+    return vet(parser.parse(text, doc), doc, parser.name)

@@ -6,6 +6,10 @@ Three shapes are common on IRIS / DSpace-CRIS pages:
   - Place : Publisher, 2016. - ISBN ... - pp. 77-95 [DOI]``
 * APA-like: ``Surname, I. (2019). Title. JOURNAL, 539 ss.``
 * Journal line: ``JOURNAL 34:6(2023), pp. 1-26``
+
+Classic DSpace (JSPUI) pages compose the citation from bracketed labels instead:
+``[Journal:] Nature [ISSN:] 0028-0836 [Volume:] 577 [Issue:] 7789 [Pages:] 1-5``; the labels
+are looked up in the interfaces' lexicon, so any interface language reads the same.
 """
 
 from __future__ import annotations
@@ -52,22 +56,63 @@ class Citation:
         return ""
 
 
+BRACKETED = re.compile(r"\[\s*([^\[\]:]{2,40}?)\s*:\s*\]\s*([^\[]*)")
+BRACKET_FIELDS = {"container": "publicationTitle", "book": "publicationTitle", "issn": "ISSN", "isbn": "ISBN",
+                  "volume": "volume", "issue": "issue", "pages": "pages", "date": "date", "publisher": "publisher",
+                  "place": "place", "doi": "DOI", "conference": "conferenceName", "series": "series"}
+
+# Words of bracketed citations that are no field label of their own in the lexicon.
+BRACKET_WORDS = {"pages": "pages", "páginas": "pages", "pagine": "pages", "seiten": "pages", "pp": "pages",
+                 "year": "date", "año": "date", "anno": "date", "jahr": "date", "number": "issue", "número": "issue"}
+
+
+def parse_bracketed(line: str) -> Citation | None:
+    """A ``[Label:] value`` citation (classic DSpace), or None when the line is not one.
+
+    >>> parse_bracketed("[Journal:] Marine Policy [ISSN:] 0308-597X [Volume:] 44 [Issue:] [Pages:] 112-120").fields
+    {'publicationTitle': 'Marine Policy', 'ISSN': '0308-597X', 'volume': '44', 'pages': '112-120'}
+    """
+    from zotsync.sources import labels  # the lexicon names the labels in every language
+
+    pairs = BRACKETED.findall(line)
+    if len(pairs) < 2:
+        return None
+    cit = Citation()
+    for label, value in pairs:
+        key = labels.norm(label)
+        name = BRACKET_FIELDS.get(BRACKET_WORDS.get(key) or labels.any_field(key) or labels.field_of(key, "vufind"), "")
+        value = squash(value).strip(" ,;.")
+        if name and value:
+            cit.fields.setdefault(name, re.sub(r"\s*[-–—]\s*", "-", value) if name == "pages" else value)
+    if "ISSN" in cit.fields or "volume" in cit.fields:
+        cit.container_kind = "journal"
+    elif "ISBN" in cit.fields and "publicationTitle" in cit.fields:
+        cit.container_kind = "book"
+    return cit
+
+
 def looks_like_citation(line: str) -> bool:
-    if len(line) < 30:
+    if len(line) < 30 and len(BRACKETED.findall(line)) < 2:
         return False
+    if len(BRACKETED.findall(line)) >= 2:
+        return True
     if " / " in line and ISBD_SEP.search(line):
         return True
-    if APA_RE.match(line) and re.search(r"\(\d{4}\)", line):
+    apa = APA_RE.match(line)
+    if apa and _apa_authors(apa.group("authors")) and re.search(r"\(\d{4}\)", line):
         return True
     return bool(JOURNAL_LINE_RE.match(line))
 
 
 def parse_citation(line: str) -> Citation:
     line = squash(line)
+    bracketed = parse_bracketed(line)
+    if bracketed:
+        return bracketed
     if " / " in line and ISBD_SEP.search(line):
         return _parse_isbd(line)
     match = APA_RE.match(line)
-    if match:
+    if match and _apa_authors(match.group("authors")):
         return _parse_apa(match)
     match = JOURNAL_LINE_RE.match(line)
     if match:
@@ -75,6 +120,14 @@ def parse_citation(line: str) -> Citation:
         _journal_line(cit, match)
         return cit
     return Citation()
+
+
+APA_AUTHORS = re.compile(r"^(?:[A-ZÀ-Ý][\w'’\-]*(?:\s+[\w'’\-]+){0,3},\s*(?:[A-ZÀ-Ý]\.\s*-?\s*)+(?:,|;|&|and|e|y|\s)*)+$")
+
+
+def _apa_authors(text: str) -> bool:
+    """``Surname, I.`` names only (``Galli, F.``, ``Rossi, M. & Verdi, A. B.``), never a sentence of an abstract."""
+    return len(text) <= 300 and bool(APA_AUTHORS.match(text.strip()))
 
 
 def _take_doi(text: str, cit: Citation) -> str:

@@ -1,12 +1,15 @@
-"""IRIS / DSpace-CRIS item pages saved as plain text.
+"""IRIS / DSpace / DSpace-CRIS item pages saved as plain text.
 
-Installations differ in layout and language, so the page is read by structure:
-labelled lines (``Titolo: ...``, ``Authors``/value pairs), DSpace full-record
-lines (``dc.contributor.author  Rossi, Mario``), and, for the unlabelled IRIS
-layout, the shape of each line (a citation, an author list, a date, a type
-label, a keyword list, a long abstract). Interface noise (untranslated
-``???jsp...???`` keys, file lists, copyright notices, citation counts) is
-dropped first. Nothing is invented: a field the page does not give stays empty.
+Labelled fields are read by the shared record reader (``reader.py``) through the DSpace
+family's own labels in any interface language (JSPUI/XMLUI ``Label: value`` rows, DSpace 7
+and DSpace-CRIS labels alone on their lines, ``dc.*`` full-record rows, ``???key???`` and
+``item.page.*`` markers), plus IRIS's own wording, which Cineca does not publish. The
+unlabelled IRIS layouts (full, compact, citation-first, title-only and cut-off pages) are read
+by the shape of each line: a citation (ISBD, APA-like, bracketed), an author list, a date, a
+type label, a keyword list, a long abstract; the title is the line above the author list.
+IRIS's own noise (file rows, copyright notices, citation counts) is dropped first; a page
+saved only up to its first ~2000 characters loses its cut last line. Nothing is invented: a
+field the page does not give stays empty.
 """
 
 from __future__ import annotations
@@ -18,18 +21,19 @@ from typing import Any
 from zotsync import ids, names
 from zotsync.errors import ParseError
 from zotsync.model import Parsed
-from zotsync.sources import common
+from zotsync.sources import common, labels
 from zotsync.sources.base import Document
 from zotsync.sources.citation import Citation, looks_like_citation, parse_citation
+from zotsync.sources.reader import Reader, default_continues
 from zotsync.sources.repository_types import looks_like_type_label, type_from_label
 from zotsync.text import normalise_title, repair_caps, squash
 
-INTERFACE_KEY = re.compile(r"\?\?\?[\w.\-]+\?\?\?|\bitem\.page\.[\w.\-]+|\bjsp\.[\w.\-]+")
 NOTICES = re.compile(
     r"(I documenti in IRIS sono protetti da copyright[^.]*\.|Items in (?:IRIS|DSpace) are protected by copyright[^.]*\.|"
     r"Gli elementi in IRIS sono protetti[^.]*\.)", re.I)
 NOISE_LINE = re.compile(
-    r"^(?:•\s*)?(?:file in questo prodotto|files? in this (?:item|product)|file dimensione formato|"
+    r"^(?:•\s*)?(?:iris$|institutional research information system|file in questo prodotto|"
+    r"files? in this (?:item|product)|file dimensione formato|"
     r"accesso (?:aperto|riservato|chiuso)|open access|restricted access|embargo|tipologia:|dimensione|formato|"
     r"\d+(?:[.,]\d+)?\s*[kKmM]B\b|visualizza/apri|view/open|richiedi una copia|request a copy|"
     r"pubblicazioni consigliate|recommended publications|utilizza questo identificativo|use this identifier|"
@@ -39,61 +43,44 @@ NOISE_LINE = re.compile(
 END_MARKERS = re.compile(r"^(?:citazioni|citations|metriche|metrics)\s*:?$", re.I)
 DATE_LINE = re.compile(r"^(\d{4})(?:-(\d{2})-(\d{2}))?$")
 SETTORE = re.compile(r"^(?:settore|ssd)\s+\S+", re.I)
-DC_LINE = re.compile(r"^dc\.([a-z]+(?:\.[a-zA-Z]+)*)\s+(.+?)(?:\s+(?:[a-z]{2}(?:_[A-Z]{2})?|\*))?$")
 NAME_TOKEN = re.compile(r"^(?:[A-ZÀ-Ý][\w'’\-]*\.?|[A-ZÀ-Ý]\.(?:-?[A-ZÀ-Ý]\.)*|d'|de|di|da|del|della|van|von|der|den|dos|du|la|le)$")
 
-LABELS: dict[str, str] = {}
+# IRIS wording the lexicon lacks (Cineca's label files are not public), in the reader's field names.
+IRIS_LABELS: dict[str, str] = {}
 for _key, _words in {
-    "title": "titolo|title|titolo del contributo",
-    "authors": "autori|autore|authors|author|autori interni|contributors|autore/i",
-    "editors": "curatori|curatore|editors|editor|a cura di",
-    "supervisors": "tutor|relatore|supervisor|supervisors|advisor|coordinatore",
-    "date": "data di pubblicazione|anno di pubblicazione|anno|data|issue date|date issued|publication date|year|date",
+    "title": "titolo|titolo del contributo",
+    "authors": "autori|autore|autori interni|contributors|autore/i",
+    "editors": "curatori|curatore|editors|a cura di",
+    "advisor": "tutor|relatore|supervisor|supervisors|advisor|coordinatore",
+    "date": "data di pubblicazione|anno di pubblicazione|anno|issue date|date issued|publication date|year",
     "abstract": "abstract|riassunto|sommario|summary|abstract (inglese)|abstract (italiano)",
     "keywords": "parole chiave|keywords|subject keywords|soggetti|subjects|key words",
-    "type": "tipologia|tipo|type|item type|publication type|typology|tipologia iris|appare nelle tipologie|"
+    "type": "tipologia|item type|publication type|typology|tipologia iris|appare nelle tipologie|"
             "appare nella tipologia|appears in type|appears in types",
-    "journal": "rivista|journal|periodico|titolo del periodico|source title|journal title",
+    "container": "rivista|periodico|titolo del periodico|source title|journal title|zeitschrift|revista",
     "book": "titolo del libro|book title|titolo del volume|volume title",
-    "conference": "titolo del convegno|nome del convegno|convegno|conference name|conference|event",
-    "publisher": "editore|publisher|casa editrice",
+    "conference": "titolo del convegno|nome del convegno|convegno|conference name|event",
+    "publisher": "editore|casa editrice",
     "place": "luogo di pubblicazione|place of publication|luogo",
-    "series": "collana|series|serie",
-    "isbn": "isbn",
-    "issn": "issn|e-issn|eissn",
-    "doi": "doi|digital object identifier (doi)",
-    "url": "handle|uri|url|permalink|identificativo",
-    "pages": "pagine|pages|pagina",
+    "series": "collana|serie",
+    "issn": "e-issn|eissn",
+    "doi": "digital object identifier (doi)",
+    "url": "handle|permalink",
+    "pages": "pagine|pagina",
     "first_page": "pagina iniziale|first page|start page",
     "last_page": "pagina finale|last page|end page",
-    "volume": "volume",
-    "issue": "numero|fascicolo|issue|number",
-    "language": "lingua|language|lingua del contributo",
-    "citation": "citazione|citation|citazione bibliografica|cita come|citazione (apa)",
-    "settore": "settore scientifico disciplinare|settore|ssd|scientific field",
+    "issue": "numero|fascicolo",
+    "language": "lingua|lingua del contributo",
+    "citation": "citazione|citazione bibliografica|cita come|citazione (apa)",
+    "settore": "settore scientifico disciplinare|ssd|scientific field",
     "pmid": "pmid|pubmed id",
     "thesis_type": "tipo di tesi|thesis type|degree",
     "university": "università|university|ateneo|institution",
+    "noise": "number of citations|numero di citazioni",
 }.items():
     for _word in _words.split("|"):
-        LABELS[_word] = _key
-
-# Labels that DSpace 7 / DSpace-CRIS pages show alone on a line, the value below them.
-BARE_LABELS = {label for label in LABELS if label[0].isalpha() and label not in {"in", "data", "anno", "tipo"}}
-
-DC_FIELDS = {
-    "title": "title", "contributor.author": "authors", "contributor.editor": "editors",
-    "contributor.advisor": "supervisors", "date.issued": "date", "description.abstract": "abstract",
-    "subject": "keywords", "subject.keywords": "keywords", "type": "type", "relation.ispartof": "journal",
-    "relation.ispartofbook": "book", "publisher": "publisher", "publisher.place": "place",
-    "relation.ispartofseries": "series", "identifier.isbn": "isbn", "identifier.issn": "issn",
-    "identifier.doi": "doi", "identifier.uri": "url", "identifier.citation": "citation",
-    "language.iso": "language", "language": "language", "relation.firstpage": "first_page",
-    "relation.lastpage": "last_page", "relation.volume": "volume", "relation.issue": "issue",
-    "identifier.pmid": "pmid", "subject.miur": "settore", "relation.conferencename": "conference",
-    "format.pagerange": "pages", "description.degree": "thesis_type",
-}
-
+        IRIS_LABELS[_word] = _key
+READER = Reader("dspace", IRIS_LABELS, continues=lambda key, line: _continues(key, line))
 
 @dataclass
 class Page:
@@ -115,21 +102,26 @@ class IrisTextParser:
 
     def sniff(self, text: str, filename: str) -> float:
         head = text[:200_000]
-        score = 0.0
+        lines = [squash(line) for line in head.splitlines()[:600] if line.strip()]
+        score = 0.15 * min(labels.family_hits(lines, "dspace"), 4)
         if "hdl.handle.net/" in head or re.search(r"^dc\.contributor\.author", head, re.M):
             score += 0.4
-        if re.search(r"\bIRIS\b|DSpace|\?\?\?jsp\.|item\.page\.|Utilizza questo identificativo|Appears in Collections", head):
+        if re.search(r"\bIRIS\b|DSpace|\?\?\?jsp\.|item\.page\.|Utilizza questo identificativo", head):
             score += 0.3
         if re.search(r"^(?:Settore|Abstract|Tipologia|Parole chiave)\b", head, re.M):
             score += 0.2
-        if any(looks_like_type_label(line) for line in head.splitlines()[:400]):
+        if any(looks_like_type_label(line) for line in lines[:400]):
             score += 0.1
-        if any(looks_like_citation(squash(line)) for line in head.splitlines()[:200]):
+        if any(looks_like_citation(line) for line in lines[:200]):
             score += 0.2
-        labels = {LABELS.get(m.strip().lower()) for m in re.findall(r"^([^:\n]{2,40}):", head[:20_000], re.M)}
-        if len(labels & {"title", "authors", "date", "abstract", "keywords", "type", "url", "settore"}) >= 3:
+        if any(";" in line and _looks_like_authors(line) for line in lines[:200]):
+            score += 0.2  # "S. Gilardi;C. Guglielmetti", "ROSSI, Mario; Bianchi, Anna"
+        found = {READER.field(m) for m in re.findall(r"^([^:\n]{2,40}):", head[:20_000], re.M)}
+        if len(found & {"title", "authors", "date", "abstract", "keywords", "type", "url", "settore"}) >= 3:
             score += 0.3
-        return min(score, 0.85)  # the fallback for text pages: dedicated formats outrank it
+        if labels.family_hits(lines, "vufind") > labels.family_hits(lines, "dspace") + 1:
+            score -= 0.3  # a catalogue record
+        return max(min(score, 0.85), 0.0)  # the fallback for text pages: dedicated formats outrank it
 
     def parse(self, text: str, doc: Document) -> list[Parsed]:
         page = read_page(text)
@@ -140,79 +132,48 @@ class IrisTextParser:
 
 
 def read_page(text: str) -> Page:
-    page = Page()
-    text = NOTICES.sub(" ", text)
-    handle = ids.find_handle(text)
-    page.url = handle
-    raw_lines = [squash(INTERFACE_KEY.sub(" ", line)) for line in text.splitlines()]
-    pending: str | None = None
-    taken = 0  # values taken for the pending label
-    for line in raw_lines:
-        if END_MARKERS.match(line) and page.lines:
+    """The page through the shared record reader; IRIS's own noise (file rows, notices) first."""
+    text = _without_cut_line(NOTICES.sub(" ", text))
+    kept: list[str] = []
+    for line in text.splitlines():
+        line = squash(line)
+        if END_MARKERS.match(line) and kept:
             break
-        if not line or NOISE_LINE.match(line):
-            continue
-        label = _labelled(page, line)
-        if label is None and pending and (taken == 0 or _continues(pending, line)):
-            _add_value(page, pending, line, taken)
-            taken += 1
-            continue
-        pending, taken = label or None, 0
-        if label is None and not _dc_line(page, line) and not _is_label_only(page, line):
-            page.lines.append(line)
+        if line and not NOISE_LINE.match(line):
+            kept.append(line)
+    record = READER.read("\n".join(kept))
+    page = Page(labelled=record.fields, url=ids.find_handle(text))
+    page.lines = [line for line in record.lines if not _dc_row(line)]
     return page
+
+
+def _without_cut_line(text: str) -> str:
+    """A page saved only up to its first ~2000 characters stops inside its last line: that
+    line (or, for an author list, its last name) is cut off and is not read."""
+    if len(text) < 1000 or text.endswith(("\n", "\r")):
+        return text
+    head, _, last = text.rpartition("\n")
+    if ";" in last and _looks_like_authors(last.rsplit(";", 1)[0]):
+        return head + "\n" + last.rsplit(";", 1)[0] + "\n"
+    return head + "\n"
+
+
+def _dc_row(line: str) -> bool:
+    """A ``dc.*`` row the reader does not map (``dc.date.accessioned``): not a page line."""
+    return bool(re.match(r"^dc\.[a-z]+(?:\.[a-zA-Z]+)*\b", line))
 
 
 def _continues(key: str, line: str) -> bool:
     """Whether another line under a label still belongs to it (one author, keyword, paragraph per line)."""
-    if key in {"authors", "editors", "supervisors"}:
+    if key in {"authors", "editors", "advisor", "contributors"}:
         return _looks_like_authors(line)
     if key == "keywords":
         return len(line) <= 80 and not line.endswith(".")
     if key == "settore":
         return bool(SETTORE.match(line))
+    if key in {"url", "isbn", "issn"}:
+        return default_continues(key, line)
     return key == "abstract" and _is_abstract(line)
-
-
-def _add_value(page: Page, key: str, line: str, taken: int) -> None:
-    """A value on the lines under its label: one per line for lists, paragraphs joined for an abstract."""
-    if key == "abstract" and taken:
-        page.labelled[key][-1] += "\n\n" + line
-    else:
-        page.add(key, line)
-
-
-def _labelled(page: Page, line: str) -> str | None:
-    """Record a ``Label: value`` line: "" when done, the label key when its value is on the next
-    line(s) (``Label:`` or a bare ``Label`` line, as DSpace 7 pages show them), None when no label."""
-    match = re.match(r"^([^:：\t]{2,40}?)\s*[:：\t]\s*(.*)$", line)
-    bare = line.rstrip(":：").strip().lower()
-    if bare in BARE_LABELS:
-        return LABELS[bare]
-    if match and match.group(1).strip().lower() in LABELS:
-        key = LABELS[match.group(1).strip().lower()]
-        if match.group(2).strip():
-            page.add(key, match.group(2))
-            return ""
-        return key
-    if line.endswith((":", "：")) and bare in LABELS:
-        return LABELS[bare]
-    return None
-
-
-def _is_label_only(page: Page, line: str) -> bool:
-    """A bare heading ("Abstract") whose content follows on unlabelled lines."""
-    return line.lower() in {"abstract", "riassunto", "sommario", "summary", "keywords", "parole chiave"}
-
-
-def _dc_line(page: Page, line: str) -> bool:
-    match = DC_LINE.match(line)
-    if not match:
-        return False
-    key = DC_FIELDS.get(match.group(1))
-    if key:
-        page.add(key, match.group(2))
-    return True
 
 
 # ---------------------------------------------------------------- unlabelled lines
@@ -232,6 +193,8 @@ def _comma_names(line: str) -> list[str]:
 
 
 def _looks_like_name(part: str) -> bool:
+    if names.looks_institutional(part):
+        return False
     if "," in part:
         last, _, first = part.partition(",")
         tokens = last.split() + first.split()
@@ -309,6 +272,11 @@ def _title(page: Page, found: dict[str, list[str]], cit: Citation) -> str:
         if wanted and normalise_title(line) == wanted:
             return repair_caps(line)
     others = [line for line in found.get("other", []) if len(line) <= 500]
+    authors = _author_line(found.get("authors", []))
+    if others and authors and authors[0] in page.lines:  # IRIS prints the title right above its authors
+        above = [line for line in page.lines[: page.lines.index(authors[0])] if line in others]
+        if above:
+            return repair_caps(above[-1].strip())
     if others:
         return repair_caps(others[0].strip())
     return cit.fields.get("title", "")
@@ -332,15 +300,21 @@ def _item_type(page: Page, found: dict[str, list[str]], cit: Citation) -> tuple[
 def _creators(page: Page, found: dict[str, list[str]], cit: Citation, hint: str) -> list[dict[str, str]]:
     role = "editor" if hint == "editor" else "author"
     authors: list[dict[str, str]] = []
-    for value in page.labelled.get("authors", []) or found.get("authors", [])[:1]:
+    for value in page.labelled.get("authors", []) or _author_line(found.get("authors", [])):
         authors += [names.person(p, role) for p in _split_people(value)]
     if not authors:
         authors = [dict(c, creatorType=role) for c in cit.authors]
     editors = [names.person(p, "editor") for v in page.labelled.get("editors", []) for p in _split_people(v)]
     editors = editors or list(cit.editors)
-    supervisors = [names.person(p, "contributor") for v in page.labelled.get("supervisors", [])
+    supervisors = [names.person(p, "contributor") for v in page.labelled.get("advisor", [])
                    for p in _split_people(v)]
     return authors + [e for e in editors if e not in authors] + supervisors
+
+
+def _author_line(lines: list[str]) -> list[str]:
+    """The page's author list: a ';' or ',' list wins over a lone capitalised line (a heading)."""
+    listed = [line for line in lines if ";" in line or "," in line]
+    return (listed or lines)[:1]
 
 
 def _split_people(value: str) -> list[str]:
@@ -365,11 +339,11 @@ def _abstract(page: Page, found: dict[str, list[str]]) -> str:
 def _container_fields(item: dict[str, Any], page: Page, cit: Citation) -> None:
     fields = dict(cit.fields)
     fields.pop("title", None)
-    labelled = {"publicationTitle": page.first("journal") or page.first("book"),
+    labelled = {"publicationTitle": page.first("container") or page.first("book"),
                 "conferenceName": page.first("conference"), "publisher": page.first("publisher"),
                 "place": page.first("place"), "series": page.first("series"), "ISBN": page.first("isbn"),
-                "ISSN": page.first("issn"), "DOI": page.first("doi"), "volume": page.first("volume"),
-                "issue": page.first("issue"), "pages": _pages(page)}
+                "ISSN": page.first("issn"), "DOI": page.first("doi"), "volume": _number(page.first("volume")),
+                "issue": _number(page.first("issue")), "pages": _pages(page)}
     for name, value in labelled.items():
         if value:
             fields[name] = value
@@ -381,9 +355,14 @@ def _container_fields(item: dict[str, Any], page: Page, cit: Citation) -> None:
 
 def _pages(page: Page) -> str:
     if page.first("pages"):
-        return re.sub(r"^(?:pp?\.\s*)", "", page.first("pages"))
-    first, last = page.first("first_page"), page.first("last_page")
+        return re.sub(r"\s*[-–]\s*", "-", re.sub(r"^(?:pp?\.|S\.|Seiten?|p[áa]gs?\.|pagg?\.)\s*", "", page.first("pages")))
+    first, last = (re.sub(r"^(?:pp?\.|S\.)\s*", "", page.first(k)) for k in ("first_page", "last_page"))
     return f"{first}-{last}" if first and last else first
+
+
+def _number(value: str) -> str:
+    """A volume or issue without its word (DSpace-CRIS prints ``Nr. 3``, ``Bd. 12``, ``Heft 4``)."""
+    return re.sub(r"^(?:vol\.?|volume|bd\.?|band|jg\.?|nr\.?|no\.?|n\.|num\.?|heft|fasc\.?|issue)\s*", "", value, flags=re.I)
 
 
 def _keywords(page: Page, found: dict[str, list[str]]) -> list[str]:

@@ -7,19 +7,23 @@ import re
 # Order matters: the most specific patterns first ("atti di convegno ... in rivista"
 # is a conference paper, not an article).
 TYPE_PATTERNS: list[tuple[str, str, str]] = [
-    (r"tesi di dottorato|dottorato di ricerca|doctoral thesis|ph\.? ?d\.? thesis|dissertation", "thesis", "doctoral"),
-    (r"tesi di laurea|master'?s? thesis|bachelor'?s? thesis|\btesi\b|\bthesis\b", "thesis", "other"),
+    (r"tesi di dottorato|dottorato di ricerca|doctoral thesis|ph\.? ?d\.? thesis|dissertation|tesis doctoral|"
+     r"tese de doutorado|doktorarbeit", "thesis", "doctoral"),
+    (r"tesi di laurea|master'?s? thesis|bachelor'?s? thesis|\btesi\b|\bthesis\b|\btesis\b|\btese\b|abschlussarbeit|"
+     r"hochschulschrift|dissertação|disertación", "thesis", "other"),
     (r"atti di convegno|conference (?:object|paper|proceeding)|proceedings? paper|\bconvegno\b|congress|"
      r"in proceedings|conference contribution", "conferencePaper", ""),
     (r"\bposter\b|presentazione|\bpresentation\b|\btalk\b|relazione a convegno", "presentation", ""),
     (r"\bvoce\b|encyclopedia|enciclopedia|dizionario|dictionary entry", "encyclopediaArticle", ""),
     (r"recensione|\breview\b", "journalArticle", ""),
-    (r"contributo in volume|capitolo|book part|book chapter|\bchapter\b|\bsaggio\b|part of book|in volume", "bookSection", ""),
+    (r"contributo in volume|capitolo|book part|book chapter|\bchapter\b|\bsaggio\b|part of book|in volume|"
+     r"cap[íi]tulo|buchbeitrag|\bkapitel\b|sammelwerksbeitrag", "bookSection", ""),
     (r"curatela|book \(editor\)|edited book|edited volume", "book", "editor"),
-    (r"monografia|book \(author\)|\bbook\b|\blibro\b|trattato", "book", ""),
-    (r"articolo|\barticle\b|contributo in rivista|\brivista\b|\bjournal\b|periodico", "journalArticle", ""),
+    (r"monografia|book \(author\)|\bbook\b|\blibro\b|trattato|\blivro\b|\bbuch\b|monograf[íi]a", "book", ""),
+    (r"articolo|\barticle\b|contributo in rivista|\brivista\b|\bjournal\b|periodico|art[íi]culo|\bartigo\b|"
+     r"zeitschriftenartikel|\bartikel\b|\baufsatz\b", "journalArticle", ""),
     (r"brevetto|\bpatent\b", "patent", ""),
-    (r"working paper|technical report|\breport\b|rapporto", "report", ""),
+    (r"working paper|technical report|\breport\b|rapporto|\binforme\b|relat[óo]rio|\bbericht\b", "report", ""),
     (r"preprint", "preprint", ""),
     (r"\bdataset\b|banca dati", "dataset", ""),
     (r"software", "computerProgram", ""),
