@@ -90,6 +90,7 @@ def parse_paths(paths: list[str], kind: str | None = None) -> ParseResult:
             result.errors += [*doc.problems, doc.error("document nests too deeply to parse")]
             continue
         result.errors.extend(doc.problems)
+        result.warnings.extend(doc.warnings)
         for parsed in found:
             parsed.item = schema.fit(parsed.item)
             result.parsed.append(parsed)

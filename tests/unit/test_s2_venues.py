@@ -55,10 +55,11 @@ def test_reference_types_come_from_the_venue():
     assert [r["date"] for r in refs][:3] == ["2002", "2009", "1999"]
 
 
-def test_cut_off_reference_is_reported_and_not_emitted():
-    _paper, refs, errors = page("s2/venues_page.txt")
-    assert not any("Text REtrieval" in r["title"] for r in refs) and len(refs) == 15
-    assert any("[16]" in e.message and "cut off" in e.message for e in errors)
+def test_cut_off_reference_is_said_and_not_emitted():
+    result = parse_paths([str(FIXTURES / "s2/venues_page.txt")])
+    _paper, *refs = result.parsed
+    assert not any("Text REtrieval" in r.item["title"] for r in refs) and len(refs) == 15
+    assert any("[16]" in w and "cut off" in w for w in result.warnings) and not result.errors
 
 
 def test_reference_list_ends_at_the_interface_text_after_it():

@@ -49,5 +49,6 @@ def parse_fetched(documents: Sequence[Fetched]) -> ParseResult:
             result.errors += [*doc.problems, exc]
             continue
         result.errors += doc.problems
+        result.warnings += doc.warnings
         result.parsed += found
     return result

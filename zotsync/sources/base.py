@@ -23,6 +23,7 @@ class Document:
     scope: str = ""
     strict: bool = False
     problems: list[ParseError] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         if not self.scope:
@@ -33,6 +34,11 @@ class Document:
         if self.strict:
             raise error
         self.problems.append(error)
+
+    def warn(self, message: str, line: int | None = None) -> None:
+        """Something left out on purpose that the user should hear of (a reference the page cut off):
+        not a failure, so it never changes the exit code."""
+        self.warnings.append(str(self.error(message, line)))
 
     def error(self, message: str, line: int | None = None) -> ParseError:
         return ParseError(message, self.origin, line)

@@ -90,7 +90,7 @@ class SemanticScholarParser:
         refs = _reference_lines(lines[first_ref:])
         for position, (number, line) in enumerate(refs, 1):
             if position == len(refs) and is_cut_off(line):
-                doc.report(doc.error(f"reference [{number}] is cut off by the page and was not read: {line[:80]!r}"))
+                doc.warn(f"reference [{number}] is cut off by the page and was not read: {line[:80]!r}")
                 continue
             ref = parse_reference(line)
             if ref is None:
