@@ -197,7 +197,7 @@ class _Reader:
 
     def _one(self, math: bool) -> str:
         """One token (with its arguments) converted."""
-        kind, text, _ = self.tokens[self.position]
+        kind, text, raw = self.tokens[self.position]
         self.position += 1
         if kind == "3":
             if text == "{":
@@ -206,7 +206,8 @@ class _Reader:
                 return self._script(text) if math else text
             return " " if text == "~" else ""
         if kind == "1":
-            return self._macro(text, math)[0]
+            converted = self._macro(text, math)[0]
+            return converted + " " if math and raw[-1:].isspace() else converted  # math keeps its spacing
         if kind == "2":
             return self._control_symbol(text, math)
         if kind == "4":

@@ -11,7 +11,8 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from functools import cache
+from collections.abc import Callable
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -28,6 +29,9 @@ STRUCTURAL = frozenset(
 IDENTIFIER_LABELS = {"DOI": "DOI", "ISBN": "ISBN", "ISSN": "ISSN", "PMID": "PMID",
                      "PMCID": "PMCID", "citationKey": "Citation Key", "url": "URL"}
 FIELD_OF_LABEL = {label: field for field, label in IDENTIFIER_LABELS.items()}
+FULL_ACCESS_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}:\d{2})(?:Z|[+-]00:?00)?)?$")
+CLEANERS: dict[str, Callable[[str], str]] = {"DOI": ids.clean_doi, "ISBN": ids.clean_isbns, "ISSN": ids.clean_issns,
+                                             "PMID": ids.clean_pmid, "PMCID": ids.clean_pmcid}
 
 
 @dataclass(frozen=True)
@@ -186,11 +190,21 @@ def fit(item: dict[str, Any]) -> dict[str, Any]:
         if name in item and item[name] not in (None, ""):
             out[name] = item[name]
     if item.get("accessDate"):
-        out["accessDate"] = item["accessDate"]
+        _access_date(str(item["accessDate"]), out, moved)
     extra_text = extra.merge(str(item.get("extra") or ""), moved)
     if extra_text:
         out["extra"] = _limit_bytes(extra_text)
     return out
+
+
+def _access_date(value: str, out: dict[str, Any], moved: list[tuple[str, str]]) -> None:
+    """The API takes only a full date (or date and time) as accessDate; a partial one goes to Extra."""
+    iso = dates.to_iso(value)
+    match = FULL_ACCESS_DATE.match(value.strip()) or FULL_ACCESS_DATE.match(iso)
+    if match:
+        out["accessDate"] = match.group(1) + (f"T{match.group(2)}Z" if match.group(2) else "")
+    elif iso.strip():
+        moved.append(("Accessed", iso.strip()))
 
 
 def _clean_value(name: str, value: Any) -> str:
@@ -204,22 +218,24 @@ def _clean_value(name: str, value: Any) -> str:
     return _limit_bytes(text)
 
 
+@lru_cache(maxsize=65536)
+def _clean_identifier(field: str, value: str) -> str:
+    return CLEANERS[field](value)
+
+
 def _clean_identifiers(out: dict[str, Any], moved: list[tuple[str, str]]) -> None:
-    cleaners = {"DOI": ids.clean_doi, "ISBN": ids.clean_isbns, "ISSN": ids.clean_issns,
-                "PMID": ids.clean_pmid, "PMCID": ids.clean_pmcid}
-    for field, clean in cleaners.items():
+    """Identifiers are checked; one that fails its check is kept in Extra under its label, not lost."""
+    for field in CLEANERS:
         if field in out:
-            value = clean(out[field])
+            value = _clean_identifier(field, out[field])
             if value:
                 out[field] = value
             else:
-                del out[field]
+                moved.append((IDENTIFIER_LABELS[field], out.pop(field)))
     for i, (label, value) in enumerate(moved):
         field = FIELD_OF_LABEL.get(label, "")
-        if field in cleaners:
-            cleaned = cleaners[field](value)
-            moved[i] = (label, cleaned or "")
-    moved[:] = [(label, value) for label, value in moved if value]
+        if field in CLEANERS:
+            moved[i] = (label, _clean_identifier(field, value) or value)
 
 
 def fit_creators(item_type: str, creators: list[dict[str, Any]]) -> list[dict[str, str]]:
@@ -261,11 +277,17 @@ def fit_tags(tags: list[Any]) -> list[dict[str, Any]]:
 
 
 def _short(value: Any) -> str:
-    text = " ".join(str(value or "").split())
-    return text[:MAX_NAME_CHARS].strip()
+    if not value:
+        return ""
+    text = str(value)
+    if "  " in text or "\n" in text or "\t" in text or text[:1].isspace() or text[-1:].isspace():
+        text = " ".join(text.split())
+    return text[:MAX_NAME_CHARS].strip() if len(text) > MAX_NAME_CHARS else text
 
 
 def _limit_bytes(text: str) -> str:
+    if len(text) <= MAX_VALUE_BYTES // 4:  # UTF-8 takes at most 4 bytes a character
+        return text
     raw = text.encode("utf-8")
     if len(raw) <= MAX_VALUE_BYTES:
         return text
