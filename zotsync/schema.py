@@ -224,24 +224,26 @@ def _clean_identifier(field: str, value: str) -> str:
 
 
 def _clean_identifiers(out: dict[str, Any], moved: list[tuple[str, str]]) -> None:
-    """Identifiers are checked; one that fails its check is kept in Extra under its label, not lost."""
+    """Identifiers are checked; one that fails its check is dropped (precision before recall)."""
     for field in CLEANERS:
         if field in out:
             value = _clean_identifier(field, out[field])
             if value:
                 out[field] = value
             else:
-                moved.append((IDENTIFIER_LABELS[field], out.pop(field)))
+                del out[field]
     for i, (label, value) in enumerate(moved):
         field = FIELD_OF_LABEL.get(label, "")
         if field in CLEANERS:
-            moved[i] = (label, _clean_identifier(field, value) or value)
+            moved[i] = (label, _clean_identifier(field, value))
+    moved[:] = [(label, value) for label, value in moved if value]
 
 
 def fit_creators(item_type: str, creators: list[dict[str, Any]]) -> list[dict[str, str]]:
     allowed = set(creator_types(item_type))
     primary = primary_creator_type(item_type)
     out: list[dict[str, str]] = []
+    seen: set[tuple[str, str, str, str]] = set()
     for creator in creators:
         ctype = creator.get("creatorType") or primary
         if ctype not in allowed:
@@ -251,11 +253,14 @@ def fit_creators(item_type: str, creators: list[dict[str, Any]]) -> list[dict[st
         first = _short(creator.get("firstName"))
         if name or (first and not last):
             entry = {"creatorType": ctype, "name": name or first}
+            key = (ctype, name or first, "", "")
         elif last:
             entry = {"creatorType": ctype, "firstName": first, "lastName": last}
+            key = (ctype, "", first, last)
         else:
             continue
-        if entry not in out:
+        if key not in seen:
+            seen.add(key)
             out.append(entry)
     return out
 
@@ -279,9 +284,7 @@ def fit_tags(tags: list[Any]) -> list[dict[str, Any]]:
 def _short(value: Any) -> str:
     if not value:
         return ""
-    text = str(value)
-    if "  " in text or "\n" in text or "\t" in text or text[:1].isspace() or text[-1:].isspace():
-        text = " ".join(text.split())
+    text = " ".join(str(value).split())
     return text[:MAX_NAME_CHARS].strip() if len(text) > MAX_NAME_CHARS else text
 
 

@@ -19,7 +19,8 @@ from zotsync.model import Parsed
 from zotsync.sources import common
 from zotsync.sources.base import Document, suffix
 
-LINE = re.compile(r"([A-Z][A-Z0-9]) {1,2}- ?(.*)")
+# Every line is one match: a tag line (tag, value) or any other line ("", text); "TY - JOUR" spacing too.
+LINES = re.compile(r"^(?:([A-Z][A-Z0-9]) {0,2}-(?: |(?=\r?$)))?(.*)$", re.M)
 TYPES = {
     "JOUR": "journalArticle", "JFULL": "journalArticle", "EJOUR": "journalArticle", "ABST": "journalArticle",
     "INPR": "manuscript", "BOOK": "book", "EBOOK": "book", "EDBOOK": "book", "CLSWK": "book", "SER": "book",
@@ -40,7 +41,6 @@ TYPED_TAGS: dict[str, tuple[str, ...]] = {
     "M3": ("type", "medium"), "C5": ("medium",), "SV": ("seriesNumber", "number"),
 }
 M1_FIELDS = ("number", "seriesNumber")
-TAG_SPACING = re.compile(r"^([A-Z][A-Z0-9]) ?- ?(?=\S|$)", re.M)
 T2_TARGET = {"bookSection": "publicationTitle", "conferencePaper": "conferenceName", "book": "series",
              "report": "seriesTitle", "thesis": "", "webpage": "websiteTitle", "blogPost": "blogTitle"}
 PUBLISHER_TARGET = {"report": "institution", "thesis": "university"}
@@ -71,34 +71,33 @@ class RisParser:
 def read_records(text: str, doc: Document) -> Iterator[tuple[dict[str, list[str]], int]]:
     """Each record (tag -> values, in file order) with its first line; what cannot be read is reported."""
     record: dict[str, list[str]] | None = None
-    start = 0
+    start = stray = 0
     last: list[str] | None = None
-    stray = 0
-    for number, raw in enumerate(text.splitlines(), 1):
-        line = raw.strip("\ufeff ")
-        match = LINE.match(line)
-        if match is None:
+    for number, (tag, value) in enumerate(LINES.findall(text.lstrip("\ufeff")), 1):
+        if not tag:
+            line = value.strip()
             if last is not None and line:
                 last[-1] += "\n" + line  # a value wrapped onto the next line
-            elif line and record is None and not stray:
-                stray = number
+            elif line and record is None:
+                stray = stray or number
             continue
-        tag, value = match.groups()
         if tag == "TY":
             if record is not None:
                 doc.report(doc.error("record has no ER line; read up to the next TY", start))
                 yield record, start
             record, start, last = {"TY": [value.strip()]}, number, None
-            continue
-        if record is None:
+        elif record is None:
             stray = stray or number
-            continue
-        if tag == "ER":
+        elif tag == "ER":
             yield record, start
-            record, last = None, None
-            continue
-        last = record.setdefault(tag, [])
-        last.append(value.rstrip())
+            record = last = None
+        else:
+            value = value.strip()
+            if value:
+                last = record.setdefault(tag, [])
+                last.append(value)
+            else:
+                last = None
     if record is not None:
         doc.report(doc.error("last record has no ER line; read to the end of the file", start))
         yield record, start
@@ -112,10 +111,13 @@ def _notes(record: dict[str, list[str]]) -> list[str]:
 
 
 def _one(record: dict[str, list[str]], *tags: str, sep: str = " ") -> str:
+    """The first of ``tags`` present: its values joined, wrapped lines unwrapped."""
     for tag in tags:
-        values = [v if "\n" not in v else " ".join(v.split()) for v in record.get(tag, []) if v and not v.isspace()]
+        values = record.get(tag)
         if values:
-            return sep.join(values)
+            if len(values) == 1:
+                return values[0] if "\n" not in values[0] else " ".join(values[0].split())
+            return sep.join(v if "\n" not in v else " ".join(v.split()) for v in values)
     return ""
 
 
