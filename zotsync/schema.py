@@ -120,6 +120,7 @@ def base_field(field: str) -> str:
     return _field_to_base().get(field, field)
 
 
+@cache
 def field_for_type(item_type: str, field: str) -> str | None:
     """The name under which ``field`` (base or another type's name) lives on ``item_type``."""
     info = _types()[item_type]
@@ -210,12 +211,17 @@ def _access_date(value: str, out: dict[str, Any], moved: list[tuple[str, str]]) 
 def _clean_value(name: str, value: Any) -> str:
     if value is None or isinstance(value, (list, dict)):
         return ""
-    text = str(value).strip()
+    text = (value if isinstance(value, str) else str(value)).strip()
     if name == "date" and text:
-        text = dates.to_iso(text)
+        text = _iso_date(text)
     elif name == "language" and text:
         text = languages.to_code(text)
     return _limit_bytes(text)
+
+
+@lru_cache(maxsize=8192)
+def _iso_date(text: str) -> str:
+    return dates.to_iso(text)
 
 
 @lru_cache(maxsize=65536)

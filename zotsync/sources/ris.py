@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import cache, lru_cache
 from typing import Any
 
 from zotsync import dates, names, schema
@@ -151,10 +152,50 @@ def record_to_item(record: dict[str, Any]) -> dict[str, Any]:
     item["libraryCatalog"] = _one(record, "DP")
     item["accessDate"] = dates.to_iso(_one(record, "Y2")) if re.match(r"^\d{4}", _one(record, "Y2")) else ""
     _typed_tags(item, record, item_type)
+    _legal_tags(item, record, item_type)
     item["tags"] = common.tags(_keywords(record))
     return {k: v for k, v in item.items() if v not in ("", None) and _kept(item_type, k)}
 
 
+# Patents, cases, statutes, bills and hearings give many tags a meaning of their own (as Zotero's
+# RIS import reads EndNote's exports); each tag's value replaces the generic mapping for that type.
+LEGAL_TAGS: dict[str, dict[str, str]] = {
+    "patent": {"PB": "assignee", "A2": "issuingAuthority", "M1": "applicationNumber", "SN": "patentNumber",
+               "C3": "country", "C5": "references", "C6": "legalStatus", "OP": "priorityNumbers", "M2": "extra",
+               "CY": "place"},
+    "case": {"PB": "court", "A2": "reporter", "SV": "docketNumber", "SP": "firstPage", "VL": "reporterVolume",
+             "OP": "history"},
+    "statute": {"T2": "code", "VL": "codeNumber", "M1": "publicLawNumber", "SE": "section", "ET": "session",
+                "OP": "history", "SP": "pages"},
+    "bill": {"M1": "billNumber", "T2": "code", "SP": "codePages", "VL": "codeVolume", "OP": "history",
+             "T3": "legislativeBody", "SE": "section", "ET": "session"},
+    "hearing": {"T2": "committee", "T3": "legislativeBody", "M1": "documentNumber", "ET": "session",
+                "OP": "history", "NV": "numberOfVolumes", "SP": "pages"},
+}
+LEGAL_CREATORS = {"patent": {"C4": "attorneyAgent"}}
+
+
+def _legal_tags(item: dict[str, Any], record: dict[str, list[str]], item_type: str) -> None:
+    table = LEGAL_TAGS.get(item_type)
+    if not table:
+        return
+    claimed = {_one(record, tag) for tag in table}
+    for field in [f for f, v in item.items() if f not in {"title", "creators", "tags"} and v in claimed]:
+        del item[field]  # a generic mapping of a tag this type reads differently
+    for tag, field in table.items():
+        value = _one(record, tag)
+        if value:
+            item[field] = value
+    if item_type == "patent" and "A2" in record:  # the issuing authority, not a person
+        item["creators"] = [c for c in item["creators"] if c.get("name") != _one(record, "A2")
+                            and f"{c.get('lastName')},{c.get('firstName')}" != _one(record, "A2").replace(", ", ",")]
+    for tag, role in LEGAL_CREATORS.get(item_type, {}).items():
+        item["creators"] += [names.corporate(v, role) if "," not in v else
+                             {"creatorType": role, "lastName": v.partition(",")[0].strip(),
+                              "firstName": v.partition(",")[2].strip()} for v in record.get(tag, [])]
+
+
+@cache
 def _kept(item_type: str, name: str) -> bool:
     """Like Zotero's RIS import: a value with no field on this type is dropped, identifiers excepted."""
     return name in {"itemType", "creators", "tags", "extra", "DOI", "ISBN", "ISSN", "PMID", "PMCID"} or \
@@ -202,6 +243,7 @@ CREATOR_TAGS: dict[str, dict[str, tuple[str, ...]]] = {
 }
 
 
+@cache
 def _role(tag: str, item_type: str, ty: str) -> str:
     if tag == "AU" and ty == "EDBOOK":
         return "editor"
@@ -255,7 +297,12 @@ def _containers(item: dict[str, Any], record: dict[str, list[str]], item_type: s
 
 
 def _date(record: dict[str, list[str]]) -> str:
-    raw = _one(record, "DA", "Y1", "PY")
+    return _ris_date(_one(record, "DA", "Y1", "PY"))
+
+
+@lru_cache(maxsize=16384)
+def _ris_date(raw: str) -> str:
+    """``YYYY/MM/DD/other`` (zero parts dropped) to ISO, as Zotero reads RIS dates."""
     parts = raw.split("/")
     if len(parts) >= 2 and parts[0].isdigit():
         numbers = [p for p in parts[:3] if p.strip().isdigit() and int(p)]
