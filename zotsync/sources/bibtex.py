@@ -128,7 +128,7 @@ def _located(label: str, entry_line: int, problem: bibscan.Problem) -> bibscan.P
     if not problem.fatal:
         return bibscan.Problem(f"{label}: {problem.message}", problem.line, fatal=False)
     where = f" (line {problem.line})" if problem.line != entry_line else ""
-    return bibscan.Problem(f"{label}: {problem.message}{where}; entry not imported", entry_line)
+    return bibscan.Problem(f"{label} could not be parsed: {problem.message}{where}; entry not imported", entry_line)
 
 
 def _duplicates(entries: list[bibscan.Entry]) -> list[bibscan.Problem]:
