@@ -41,9 +41,10 @@ TYPED_TAGS: dict[str, tuple[str, ...]] = {
     "NV": ("numberOfVolumes",), "SE": ("section",), "OP": ("history", "originalPublisher"),
     "M3": ("type", "medium"), "C5": ("medium",), "SV": ("seriesNumber", "number"),
 }
-M1_FIELDS = ("number", "seriesNumber")
+M1_FIELDS = ("number",)  # and seriesNumber on books; elsewhere a bare Extra line, as Zotero keeps it
 T2_TARGET = {"bookSection": "publicationTitle", "conferencePaper": "conferenceName", "book": "series",
-             "report": "seriesTitle", "thesis": "", "webpage": "websiteTitle", "blogPost": "blogTitle"}
+             "report": "seriesTitle", "thesis": "", "webpage": "websiteTitle", "blogPost": "blogTitle",
+             "computerProgram": "seriesTitle", "map": "seriesTitle"}
 PUBLISHER_TARGET = {"report": "institution", "thesis": "university"}
 
 
@@ -221,7 +222,9 @@ def _typed_tags(item: dict[str, Any], record: dict[str, list[str]], item_type: s
         if target and value.strip() and not item.get(target):
             item[target] = value.strip()
     m1 = _one(record, "M1")
-    target = _first_field(item_type, M1_FIELDS)
+    target = "seriesNumber" if item_type == "book" else _first_field(item_type, M1_FIELDS)
+    if item_type == "journalArticle" and not item.get("issue"):
+        target = "issue"  # EndNote writes a journal's issue as M1
     if m1 and target and not item.get(target):
         item[target] = m1
     elif m1:
@@ -274,8 +277,7 @@ def _containers(item: dict[str, Any], record: dict[str, list[str]], item_type: s
     jo = _one(record, "JF", "JO", "T2" if item_type in {"journalArticle", "magazineArticle", "newspaperArticle"} else "__")
     if item_type in {"journalArticle", "magazineArticle", "newspaperArticle"}:
         item["publicationTitle"] = _one(record, "JF", "T2", "JO")
-        if _one(record, "JO", "JA", "J2") and _one(record, "JO", "JA", "J2") != item["publicationTitle"]:
-            item["journalAbbreviation"] = _one(record, "J2", "JA", "JO")
+        item["journalAbbreviation"] = _one(record, "J2", "JA", "JO")  # JO is the abbreviation, even alone
         item["series"] = _one(record, "T3")
         return
     if item_type == "conferencePaper":
