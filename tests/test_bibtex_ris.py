@@ -181,3 +181,18 @@ def test_case_protecting_braces_in_titles(value, expected):
 
 def test_deeply_nested_braces_do_not_crash():
     assert latex.to_text("{" * 3000 + "a" + "}" * 3000) == "a"
+
+
+def test_ris_patent_tags_and_journal_abbreviation():
+    doc = Document("x.ris")
+    patent, article = RisParser().parse(
+        "TY  - PAT\nA1  - Burger,D.R.\nT1  - Detecting infection\nA2  - Epitope,I.\nPB  - Epitope Inc.\n"
+        "M1  - G01N 33/569\nM2  - 435/5\nER  - \n"
+        "TY  - JOUR\nAU  - Baldwin,S.A.\nT1  - Barrier breach\nJO  - J.Neurosurg.\nM1  - 4\nER  - \n", doc)
+    item = schema.fit(patent.item)
+    assert (item["assignee"], item["issuingAuthority"], item["applicationNumber"], item["extra"]) == \
+        ("Epitope Inc.", "Epitope,I.", "G01N 33/569", "435/5")
+    assert item["creators"] == [{"creatorType": "inventor", "firstName": "D.R.", "lastName": "Burger"}]
+    journal = schema.fit(article.item)
+    assert (journal["publicationTitle"], journal["journalAbbreviation"], journal["issue"]) == \
+        ("J.Neurosurg.", "J.Neurosurg.", "4")
