@@ -192,48 +192,11 @@ def scenario_d(work: Path) -> None:
         sandbox.stop()
 
 
-E_CHILD = r'''
-import resource, sys, time
-sys.path.insert(0, sys.argv[3])
-mode, path = sys.argv[1], sys.argv[2]
-text = open(path, encoding="utf-8").read()
-started = time.process_time()
-if mode == "bibtexparser":
-    import bibtexparser
-    from bibtexparser.bparser import BibTexParser
-    n = len(bibtexparser.loads(text, BibTexParser(common_strings=True, ignore_nonstandard_types=False)).entries)
-else:
-    from zotsync import schema
-    from zotsync.sources.base import Document
-    from zotsync.sources.bibtex import BibtexParser
-    n = len([schema.fit(p.item) for p in BibtexParser().parse(text, Document(path))])
-cpu = time.process_time() - started
-print(n, cpu, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
-'''
-
-
 def scenario_e(work: Path) -> None:
-    path = work / "big.bib"
-    with path.open("w") as handle:
-        for i in range(10_000):
-            f = doc_fields(i)
-            handle.write(f"@article{{e{i},\n  author = {{{f['last']}, {f['first']} and M{{\\\"u}}ller, J{{\\\"o}}rg}},\n"
-                         f"  title = {{{{{f['title']}}}: the {{\\LaTeX}} case}},\n  journal = {{{f['journal']}}},\n"
-                         f"  year = {{{f['year']}}},\n  month = mar,\n  volume = {{{f['volume']}}},\n  pages = {{1--10}},\n"
-                         f"  doi = {{{f['doi']}}},\n  keywords = {{alpha, beta}}\n}}\n\n")
+    """(e) BibTeX and RIS parsers beside their peers: see benchmarks/parsers.py."""
+    from benchmarks import parsers
 
-    def child(mode: str) -> tuple[int, float, float]:
-        out = subprocess.run([sys.executable, "-c", E_CHILD, mode, str(path), str(ROOT)], capture_output=True,
-                             text=True, check=True).stdout.split()
-        return int(out[0]), float(out[1]), float(out[2])
-
-    n_base, cpu_base, _ = child("bibtexparser")
-    n_ours, cpu_ours, rss = child("zotsync")
-    ratio = cpu_ours / cpu_base
-    record("(e) bibtexparser alone, 10,000 entries, CPU", cpu_base, "baseline", n_base == 10_000, " s")
-    record("(e) zotsync parse + fit, 10,000 entries, CPU", cpu_ours, "measured", n_ours == 10_000, " s")
-    record("(e) CPU ratio to bibtexparser", ratio, "<= 1.5", ratio <= 1.5, "x")
-    record("(e) peak memory", rss, "< 300 MB", rss < 300, " MB")
+    parsers.scenario(work, record)
 
 
 def peak_mb() -> float:

@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 MONTHS: dict[str, int] = {}
 for _number, _names in enumerate(
@@ -44,6 +45,7 @@ def _iso(year: int, month: int = 0, day: int = 0) -> str:
     return f"{year:04d}-{month:02d}-{day:02d}"
 
 
+@lru_cache(maxsize=16384)
 def to_iso(text: str) -> str:
     """ISO form of a date string; text that is not a plain date is returned unchanged."""
     raw = " ".join(str(text).split())

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -28,6 +29,9 @@ STRUCTURAL = frozenset(
 IDENTIFIER_LABELS = {"DOI": "DOI", "ISBN": "ISBN", "ISSN": "ISSN", "PMID": "PMID",
                      "PMCID": "PMCID", "citationKey": "Citation Key", "url": "URL"}
 FIELD_OF_LABEL = {label: field for field, label in IDENTIFIER_LABELS.items()}
+FULL_ACCESS_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}:\d{2})(?:Z|[+-]00:?00)?)?$")
+CLEANERS: dict[str, Callable[[str], str]] = {"DOI": ids.clean_doi, "ISBN": ids.clean_isbns, "ISSN": ids.clean_issns,
+                                             "PMID": ids.clean_pmid, "PMCID": ids.clean_pmcid}
 
 
 @dataclass(frozen=True)
@@ -116,6 +120,7 @@ def base_field(field: str) -> str:
     return _field_to_base().get(field, field)
 
 
+@cache
 def field_for_type(item_type: str, field: str) -> str | None:
     """The name under which ``field`` (base or another type's name) lives on ``item_type``."""
     info = _types()[item_type]
@@ -186,39 +191,57 @@ def fit(item: dict[str, Any]) -> dict[str, Any]:
         if name in item and item[name] not in (None, ""):
             out[name] = item[name]
     if item.get("accessDate"):
-        out["accessDate"] = item["accessDate"]
+        _access_date(str(item["accessDate"]), out, moved)
     extra_text = extra.merge(str(item.get("extra") or ""), moved)
     if extra_text:
         out["extra"] = _limit_bytes(extra_text)
     return out
 
 
+def _access_date(value: str, out: dict[str, Any], moved: list[tuple[str, str]]) -> None:
+    """The API takes only a full date (or date and time) as accessDate; a partial one goes to Extra."""
+    iso = dates.to_iso(value)
+    match = FULL_ACCESS_DATE.match(value.strip()) or FULL_ACCESS_DATE.match(iso)
+    if match:
+        out["accessDate"] = match.group(1) + (f"T{match.group(2)}Z" if match.group(2) else "")
+    elif iso.strip():
+        moved.append(("Accessed", iso.strip()))
+
+
 def _clean_value(name: str, value: Any) -> str:
     if value is None or isinstance(value, (list, dict)):
         return ""
-    text = str(value).strip()
+    text = (value if isinstance(value, str) else str(value)).strip()
     if name == "date" and text:
-        text = dates.to_iso(text)
+        text = _iso_date(text)
     elif name == "language" and text:
         text = languages.to_code(text)
     return _limit_bytes(text)
 
 
+@lru_cache(maxsize=8192)
+def _iso_date(text: str) -> str:
+    return dates.to_iso(text)
+
+
+@lru_cache(maxsize=65536)
+def _clean_identifier(field: str, value: str) -> str:
+    return CLEANERS[field](value)
+
+
 def _clean_identifiers(out: dict[str, Any], moved: list[tuple[str, str]]) -> None:
-    cleaners = {"DOI": ids.clean_doi, "ISBN": ids.clean_isbns, "ISSN": ids.clean_issns,
-                "PMID": ids.clean_pmid, "PMCID": ids.clean_pmcid}
-    for field, clean in cleaners.items():
+    """Identifiers are checked; one that fails its check is dropped (precision before recall)."""
+    for field in CLEANERS:
         if field in out:
-            value = clean(out[field])
+            value = _clean_identifier(field, out[field])
             if value:
                 out[field] = value
             else:
                 del out[field]
     for i, (label, value) in enumerate(moved):
         field = FIELD_OF_LABEL.get(label, "")
-        if field in cleaners:
-            cleaned = cleaners[field](value)
-            moved[i] = (label, cleaned or "")
+        if field in CLEANERS:
+            moved[i] = (label, _clean_identifier(field, value))
     moved[:] = [(label, value) for label, value in moved if value]
 
 
@@ -226,6 +249,7 @@ def fit_creators(item_type: str, creators: list[dict[str, Any]]) -> list[dict[st
     allowed = set(creator_types(item_type))
     primary = primary_creator_type(item_type)
     out: list[dict[str, str]] = []
+    seen: set[tuple[str, str, str, str]] = set()
     for creator in creators:
         ctype = creator.get("creatorType") or primary
         if ctype not in allowed:
@@ -235,11 +259,14 @@ def fit_creators(item_type: str, creators: list[dict[str, Any]]) -> list[dict[st
         first = _short(creator.get("firstName"))
         if name or (first and not last):
             entry = {"creatorType": ctype, "name": name or first}
+            key = (ctype, name or first, "", "")
         elif last:
             entry = {"creatorType": ctype, "firstName": first, "lastName": last}
+            key = (ctype, "", first, last)
         else:
             continue
-        if entry not in out:
+        if key not in seen:
+            seen.add(key)
             out.append(entry)
     return out
 
@@ -261,11 +288,15 @@ def fit_tags(tags: list[Any]) -> list[dict[str, Any]]:
 
 
 def _short(value: Any) -> str:
-    text = " ".join(str(value or "").split())
-    return text[:MAX_NAME_CHARS].strip()
+    if not value:
+        return ""
+    text = " ".join(str(value).split())
+    return text[:MAX_NAME_CHARS].strip() if len(text) > MAX_NAME_CHARS else text
 
 
 def _limit_bytes(text: str) -> str:
+    if len(text) <= MAX_VALUE_BYTES // 4:  # UTF-8 takes at most 4 bytes a character
+        return text
     raw = text.encode("utf-8")
     if len(raw) <= MAX_VALUE_BYTES:
         return text

@@ -1,9 +1,12 @@
-"""BibTeX / BibLaTeX files, read with bibtexparser 1.4 and mapped as Zotero's BibTeX import does.
+"""BibTeX / BibLaTeX files, read by our own exact scanner (bibscan) and mapped as Zotero's BibTeX import does.
 
-@string macros, month macros and crossref are resolved by bibtexparser; LaTeX
-becomes Unicode and Zotero rich text; braced names become single-field
-creators; the entry key becomes ``citationKey``. An entry bibtexparser could
-not read is reported with its line, and the rest of the file is still parsed.
+@string macros, month macros, ``#`` concatenation and crossref are resolved here;
+LaTeX becomes Unicode and Zotero rich text; braced names become single-field
+creators; the entry key becomes ``citationKey``; fields the item type has no place
+for are kept as Better BibTeX's ``tex.field: value`` lines in Extra. Nothing is
+dropped silently: an undefined macro is kept as its name and reported, an entry
+that cannot be read is reported with its line while the rest of the file is read,
+and a citation key used twice keeps both entries (both reported).
 """
 
 from __future__ import annotations
@@ -11,13 +14,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import bibtexparser
-from bibtexparser.bparser import BibTexParser
-
 from zotsync import dates, latex, names, schema
 from zotsync.errors import ParseError
 from zotsync.model import Parsed
-from zotsync.sources import common
+from zotsync.sources import bibscan, common
 from zotsync.sources.base import Document, suffix
 
 TYPES = {
@@ -26,27 +26,51 @@ TYPES = {
     "phdthesis": "thesis", "mastersthesis": "thesis", "thesis": "thesis", "techreport": "report",
     "report": "report", "manual": "book", "booklet": "book", "collection": "book", "mvbook": "book",
     "unpublished": "manuscript", "misc": "document", "online": "webpage", "electronic": "webpage",
-    "www": "webpage", "webpage": "webpage", "patent": "patent", "inreference": "encyclopediaArticle",
-    "software": "computerProgram", "dataset": "dataset", "movie": "film", "video": "videoRecording",
-    "audio": "audioRecording", "legislation": "statute", "jurisdiction": "case", "periodical": "book",
-    "standard": "standard", "mvcollection": "book", "mvproceedings": "book", "bookinbook": "bookSection",
-    "suppbook": "bookSection", "suppcollection": "bookSection", "article-journal": "journalArticle",
+    "www": "webpage", "webpage": "webpage", "web_page": "webpage", "patent": "patent",
+    "inreference": "encyclopediaArticle", "software": "computerProgram", "codefragment": "computerProgram",
+    "softwareversion": "computerProgram", "softwaremodule": "computerProgram", "dataset": "dataset",
+    "movie": "film", "video": "videoRecording", "audio": "audioRecording", "legislation": "statute",
+    "jurisdiction": "case", "periodical": "book", "standard": "standard", "mvcollection": "book",
+    "mvproceedings": "book", "bookinbook": "bookSection", "suppbook": "bookSection",
+    "suppcollection": "bookSection", "article-journal": "journalArticle", "talk": "presentation",
+    "presentation": "presentation", "letter": "letter", "artwork": "artwork", "music": "audioRecording",
+    "performance": "presentation", "review": "journalArticle", "map": "map", "misc-preprint": "preprint",
 }
+SUBTYPES = {("article", "magazine"): "magazineArticle", ("article", "newspaper"): "newspaperArticle",
+            ("video", "film"): "film", ("video", "tvbroadcast"): "tvBroadcast", ("video", "tvepisode"): "tvBroadcast",
+            ("movie", "tvbroadcast"): "tvBroadcast"}
 THESIS_TYPES = {"phdthesis": "PhD Thesis", "mastersthesis": "Master's Thesis"}
 SIMPLE_FIELDS = {
-    "abstract": "abstractNote", "address": "place", "edition": "edition", "isbn": "ISBN", "issn": "ISSN",
-    "doi": "DOI", "url": "url", "language": "language", "langid": "language", "shorttitle": "shortTitle",
-    "series": "series", "volume": "volume", "copyright": "rights", "type": "type", "pmid": "PMID",
-    "pmcid": "PMCID", "booktitle": "publicationTitle", "eventtitle": "conferenceName",
-    "venue": "eventPlace", "pagetotal": "numPages", "library": "libraryCatalog", "annote": "",
-    "callnumber": "callNumber", "archiveprefix": "", "titleaddon": "",
+    "abstract": "abstractNote", "edition": "edition", "isbn": "ISBN", "issn": "ISSN", "doi": "DOI", "url": "url",
+    "langid": "language", "language": "language", "shorttitle": "shortTitle", "series": "series",
+    "volume": "volume", "copyright": "rights", "license": "rights", "type": "type", "pmid": "PMID",
+    "pmcid": "PMCID", "booktitle": "publicationTitle", "eventtitle": "conferenceName", "venue": "eventPlace",
+    "pagetotal": "numPages", "library": "libraryCatalog", "callnumber": "callNumber", "call-number": "callNumber",
+    "chapter": "section", "version": "versionNumber", "origdate": "originalDate", "origlocation": "originalPlace",
+    "origpublisher": "originalPublisher", "address": "place",
 }
-EXTRA_FIELDS = {"lccn": "LCCN", "mrnumber": "MR", "zmnumber": "Zbl", "pmid": "PMID", "pmcid": "PMCID"}
-CREATOR_FIELDS = {"author": "author", "editor": "editor", "translator": "translator",
-                  "bookauthor": "bookAuthor", "collaborator": "contributor", "editora": "editor",
-                  "editorb": "editor", "holder": "author", "commentator": "commenter"}
+PROTECTED = {"title", "subtitle", "titleaddon", "booktitle", "shorttitle", "series", "eventtitle"}
+EXTRA_FIELDS = {"lccn": "LCCN", "mrnumber": "MR", "zmnumber": "Zbl"}
+CREATOR_FIELDS = {"author": "author", "editor": "editor", "translator": "translator", "bookauthor": "bookAuthor",
+                  "collaborator": "contributor", "editora": "editor", "editorb": "editor", "commentator": "commenter",
+                  "director": "director", "scriptwriter": "scriptwriter", "writer": "scriptwriter",
+                  "producer": "producer", "holder": "contributor"}
+EDITOR_TYPES = {"director": "director", "collaborator": "contributor", "compiler": "editor",
+                "redactor": "editor", "organizer": "contributor", "producer": "producer", "writer": "scriptwriter"}
+EPRINT_LABELS = {"arxiv": "arXiv", "pubmed": "PMID", "jstor": "JSTOR", "hdl": "HDL", "googlebooks": "GoogleBooksID"}
+# Consumed by the mapping below (not kept as tex.* lines), or bookkeeping with no place in Zotero.
+CONSUMED = {"title", "subtitle", "titleaddon", "journal", "journaltitle", "fjournal", "shortjournal", "number",
+            "issue", "publisher", "school", "institution", "organization", "location", "pages", "date", "year",
+            "month", "day", "urldate", "lastchecked", "keywords", "keyword", "howpublished", "note", "annote",
+            "annotation", "comment", "eprint", "eprinttype", "archiveprefix", "primaryclass", "eprintclass",
+            "crossref", "file", "pdf", "groups", "entrysubtype", "editortype", "origtitle", "tags"}
+NOTE_FIELDS = ("note", "annote", "annotation", "comment")
 ENTRY_START = re.compile(r"^[ \t]*@[ \t]*(\w+)[ \t]*[{(][ \t]*([^,\s{}()]+)[ \t]*,", re.M)
 AND = re.compile(r"\s+and\s+", re.I)
+IDENTIFIER_NOTE = re.compile(r"^\s*(LCCN|MR|Zbl|PMCID|PMID|DOI|arXiv):")
+VERBATIM = {"url", "doi", "isbn", "issn", "eprint", "pmid", "pmcid", "lccn", "mrnumber", "zmnumber", "urldate",
+            "lastchecked", "callnumber", "call-number"}
+FULL_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?Z?)?$")
 
 
 class BibtexParser:
@@ -60,66 +84,108 @@ class BibtexParser:
         return 0.3 if suffix(filename) in {"bib", "bibtex"} else 0.0
 
     def parse(self, text: str, doc: Document) -> list[Parsed]:
-        found = _entry_lines(text)
-        entries = _load(text, doc.origin)
-        parsed_keys = {e.get("ID") for e in entries}
-        problems = [doc.error(f"entry {key!r} could not be parsed (check its braces and commas)", line)
-                    for key, line in found.items() if key not in parsed_keys]
-        out: list[Parsed] = []
-        for entry in entries:
-            try:
-                out.append(_to_parsed(entry, doc, found.get(entry.get("ID", ""))))
-            except (ValueError, KeyError, TypeError) as exc:
-                problems.append(doc.error(f"entry {entry.get('ID')!r}: {exc}", found.get(entry.get("ID", ""))))
-        if problems and not out:
-            raise problems[0]
-        if not out:
-            raise ParseError("no BibTeX entries found", doc.origin)
+        entries, problems = read_entries(text)
         for problem in problems:
-            doc.report(problem)
+            doc.report(doc.error(problem.message, problem.line))
+        out: list[Parsed] = []
+        occurrences: dict[str, int] = {}
+        for entry in entries:
+            seen = occurrences[entry.key] = occurrences.get(entry.key, 0) + 1
+            try:
+                out.append(_to_parsed(entry, doc, seen))
+            except (ValueError, KeyError, TypeError, IndexError) as exc:
+                doc.report(doc.error(f"entry {entry.key!r}: {exc}", entry.line))
+        if not out:
+            raise ParseError("no readable BibTeX entries" if doc.problems else "no BibTeX entries found",
+                             doc.origin)
         return out
 
 
-def _entry_lines(text: str) -> dict[str, int]:
-    lines: dict[str, int] = {}
-    line, position = 1, 0
-    for match in ENTRY_START.finditer(text):
-        line += text.count("\n", position, match.start())
-        position = match.start()
-        if match.group(1).lower() not in {"string", "preamble", "comment"}:
-            lines.setdefault(match.group(2), line)
-    return lines
+def read_entries(text: str) -> tuple[list[bibscan.Entry], list[bibscan.Problem]]:
+    """Every readable entry of ``text`` (crossref resolved) and what could not be read, by line."""
+    macros: dict[str, str] = {}
+    entries: list[bibscan.Entry] = []
+    problems: list[bibscan.Problem] = []
+    for chunk in bibscan.split(text):
+        if chunk.kind == "string":
+            problems += bibscan.read_string(chunk, macros)
+            continue
+        if chunk.kind in bibscan.SPECIAL:
+            continue
+        entry = bibscan.read(chunk, macros)
+        label = f"entry {entry.key!r}" if entry.key else f"@{entry.kind} entry"
+        fatal = any(p.fatal for p in entry.problems)
+        problems += [_located(label, entry.line, p) for p in entry.problems]
+        if not fatal:
+            entries.append(entry)
+    problems += _duplicates(entries)
+    _resolve_crossrefs(entries)
+    return entries, problems
 
 
-def _load(text: str, origin: str) -> list[dict[str, str]]:
-    parser = BibTexParser(common_strings=True, ignore_nonstandard_types=False, interpolate_strings=True,
-                          add_missing_from_crossref=True)
-    try:
-        return list(bibtexparser.loads(text, parser).entries)
-    except Exception as exc:  # bibtexparser/pyparsing raise many types on broken input
-        raise ParseError(f"not readable as BibTeX ({type(exc).__name__}: {exc})", origin) from exc
+def _located(label: str, entry_line: int, problem: bibscan.Problem) -> bibscan.Problem:
+    """A problem as reported: an entry that is not imported is reported at its first line."""
+    if not problem.fatal:
+        return bibscan.Problem(f"{label}: {problem.message}", problem.line, fatal=False)
+    where = f" (line {problem.line})" if problem.line != entry_line else ""
+    return bibscan.Problem(f"{label} could not be parsed: {problem.message}{where}; entry not imported", entry_line)
 
 
-def _to_parsed(entry: dict[str, str], doc: Document, line: int | None) -> Parsed:
-    item = entry_to_item(entry)
-    key = entry.get("ID", "")
-    notes = [latex.to_text(entry["note"])] if entry.get("note") and not _identifier_note(entry["note"]) else []
-    return Parsed(source=common.identity("bibtex", item, doc, local=key), item=item,
-                  origin=f"{doc.origin}:{line}" if line else doc.origin, notes=notes)
+def _duplicates(entries: list[bibscan.Entry]) -> list[bibscan.Problem]:
+    lines: dict[str, list[int]] = {}
+    for entry in entries:
+        if entry.key:
+            lines.setdefault(entry.key, []).append(entry.line)
+    out: list[bibscan.Problem] = []
+    for key, found in lines.items():
+        if len(found) > 1:
+            where = ", ".join(str(line) for line in found)
+            out += [bibscan.Problem(f"citation key {key!r} is used {len(found)} times (lines {where}); "
+                                    "every entry is kept", line, fatal=False) for line in found]
+    return out
 
 
-def entry_to_item(entry: dict[str, str]) -> dict[str, Any]:
-    fields = {k.lower(): v for k, v in entry.items() if k not in {"ENTRYTYPE", "ID"}}
-    entry_type = entry.get("ENTRYTYPE", "misc").lower()
-    item_type = TYPES.get(entry_type, "document")
+def _resolve_crossrefs(entries: list[bibscan.Entry]) -> None:
+    """A child inherits what it lacks from its ``crossref`` parent, as BibTeX does, and the parent's title
+    as its booktitle (biblatex). A parent's own parent is resolved first; cycles are cut."""
+    by_key = {e.key.lower(): e for e in entries if e.key}
+    done: set[int] = set()
+
+    def resolve(entry: bibscan.Entry, path: frozenset[int]) -> None:
+        if id(entry) in done or id(entry) in path:
+            return
+        parent = by_key.get(entry.fields.get("crossref", "").strip().lower())
+        if parent is not None and parent is not entry:
+            resolve(parent, path | {id(entry)})
+            for name, value in parent.fields.items():
+                if name not in entry.fields and name not in {"crossref", "ids", "entryset", "shorttitle"}:
+                    entry.fields[name] = value
+            if "booktitle" not in entry.fields and "title" in parent.fields:
+                entry.fields["booktitle"] = parent.fields["title"]
+        done.add(id(entry))
+
+    for entry in entries:
+        if "crossref" in entry.fields:
+            resolve(entry, frozenset())
+
+
+def _to_parsed(entry: bibscan.Entry, doc: Document, occurrence: int) -> Parsed:
+    item, notes = entry_to_item(entry.kind, entry.fields, entry.key)
+    local = entry.key if occurrence == 1 else f"{entry.key}~{occurrence}"
+    return Parsed(source=common.identity("bibtex", item, doc, local=local), item=item,
+                  origin=f"{doc.origin}:{entry.line}", notes=notes)
+
+
+def entry_to_item(entry_type: str, fields: dict[str, str], key: str = "") -> tuple[dict[str, Any], list[str]]:
+    """A Zotero item (before schema fit) and its child notes from one entry's raw fields."""
+    entry_type = entry_type.lower()
+    item_type = _item_type(entry_type, fields)
     item: dict[str, Any] = {"itemType": item_type, "creators": [], "tags": []}
     extra: list[str] = []
     item["title"] = _title(fields)
-    for name, role in CREATOR_FIELDS.items():
-        if fields.get(name):
-            item["creators"] += parse_names(fields[name], role)
+    _creators(item, fields, item_type, extra)
     for name, target in SIMPLE_FIELDS.items():
-        if target and fields.get(name) and name not in EXTRA_FIELDS:
+        if target and fields.get(name):
             item.setdefault(target, _field(fields, name))
     _journal(item, fields)
     _container(item, item_type)
@@ -128,21 +194,41 @@ def entry_to_item(entry: dict[str, str]) -> dict[str, Any]:
     _location(item, fields, item_type)
     _pages(item, fields, item_type)
     item["date"] = _date(fields)
-    if fields.get("urldate"):
-        item["accessDate"] = dates.to_iso(_field(fields, "urldate"))
+    _access_date(item, fields, extra)
     if entry_type in THESIS_TYPES and not item.get("type"):
         item["type"] = THESIS_TYPES[entry_type]
-    item["tags"] = common.tags(re.split(r"\s*[,;]\s*", _text(fields.get("keywords", fields.get("keyword", "")))))
+    keywords = fields.get("keywords") or fields.get("keyword") or ""
+    item["tags"] = common.tags(re.split(r"\s*[,;]\s*", _text(keywords))) if keywords else []
     _howpublished(item, fields, extra)
-    _identifier_fields(item, fields, extra)
-    if entry.get("ID"):
-        item["citationKey"] = entry["ID"]
+    _identifier_fields(fields, extra)
+    if fields.get("origtitle"):
+        extra.append(f"Original title: {_text(fields['origtitle'])}")
+    if item_type == "document" and entry_type not in TYPES:
+        extra.append(f"tex.entrytype: {entry_type}")
+    extra += _tex_lines(fields)
+    if key:
+        item["citationKey"] = key
     if extra:
         item["extra"] = "\n".join(extra)
-    return {k: v for k, v in item.items() if v not in ("", None)}
+    notes = [latex.to_text(fields[n]) for n in NOTE_FIELDS
+             if fields.get(n, "").strip() and not (n == "note" and _only_identifiers(fields[n]))]
+    return {k: v for k, v in item.items() if v not in ("", None)}, notes
 
 
-VERBATIM = {"url", "doi", "isbn", "issn", "eprint", "pmid", "pmcid", "lccn", "mrnumber", "zmnumber", "urldate"}
+def _item_type(entry_type: str, fields: dict[str, str]) -> str:
+    subtype = fields.get("entrysubtype", "").strip().lower()
+    item_type = SUBTYPES.get((entry_type, subtype)) or TYPES.get(entry_type, "document")
+    if entry_type == "book" and fields.get("booktitle") and fields.get("title") and \
+            _text(fields["booktitle"]).lower() != _text(fields["title"]).lower():
+        return "bookSection"  # Better BibTeX: a "book" inside another book is a chapter
+    return item_type
+
+
+def _tex_lines(fields: dict[str, str]) -> list[str]:
+    """Better BibTeX's convention for fields with no Zotero place: ``tex.field: value``."""
+    known = CONSUMED | SIMPLE_FIELDS.keys() | CREATOR_FIELDS.keys() | EXTRA_FIELDS.keys()
+    return [f"tex.{name}: {_field(fields, name)}" for name in fields
+            if name not in known and fields[name].strip()]
 
 
 def _text(value: str) -> str:
@@ -151,30 +237,58 @@ def _text(value: str) -> str:
 
 def _field(fields: dict[str, str], name: str) -> str:
     value = fields.get(name, "")
-    return latex.verbatim(value) if name in VERBATIM else latex.to_text(value)
+    if name in VERBATIM:
+        return latex.verbatim(value)
+    return latex.to_text(value, protect=name in PROTECTED)
 
 
 def _title(fields: dict[str, str]) -> str:
-    title = _text(fields.get("title", ""))
-    subtitle = _text(fields.get("subtitle", ""))
+    title = _field(fields, "title")
+    subtitle = _field(fields, "subtitle")
     if subtitle:
         title = f"{title}{'' if title.endswith(('?', '!', ':', '.')) else ':'} {subtitle}"
+    addon = _field(fields, "titleaddon")
+    if addon:
+        title = f"{title}{'' if title.endswith(('?', '!', '.')) else '.'} {addon}"
     return title
 
 
+def _creators(item: dict[str, Any], fields: dict[str, str], item_type: str, extra: list[str]) -> None:
+    primary = schema.primary_creator_type(item_type) if schema.is_valid_type(item_type) else "author"
+    film = item_type in {"film", "videoRecording", "tvBroadcast"}
+    for name, role in CREATOR_FIELDS.items():
+        value = fields.get(name)
+        if not value:
+            continue
+        if name == "author":
+            role = primary
+        elif name == "editor":
+            editortype = fields.get("editortype", "").strip().lower()
+            role = EDITOR_TYPES.get(editortype, "scriptwriter" if film and item_type == "film" else "editor")
+        elif name == "holder" and item_type == "patent":
+            item["assignee"] = "; ".join(c.get("name") or f"{c['firstName']} {c['lastName']}".strip()
+                                         for c in parse_names(value, "contributor"))
+            continue
+        found = parse_names(value, role)
+        item["creators"] += found
+        if _has_others(value):
+            extra.append(f"tex.{name}: {_text(value)}")  # "and others": the list is longer than given
+
+
+def _has_others(value: str) -> bool:
+    return any(part.strip().lower() == "others" for part in _split_and(value))
+
+
 def parse_names(value: str, role: str) -> list[dict[str, str]]:
-    """BibTeX name list: ``and``-separated, braces protect corporate names and ``and``."""
+    """BibTeX name list: ``and``-separated, braces protect corporate names and ``and``; ``others`` is not a name."""
     out: list[dict[str, str]] = []
     for raw in _split_and(value):
         stripped = raw.strip()
-        if not stripped:
-            continue
-        if stripped.lower() == "others":
+        if not stripped or stripped.lower() == "others":
             continue
         if stripped.startswith("{") and stripped.endswith("}") and _balanced_outer(stripped):
             out.append(names.corporate(_text(stripped[1:-1]), role))
             continue
-        text = _text(stripped)
         if "," in _unbraced(stripped):
             parts = [p.strip() for p in _split_unbraced(stripped, ",")]
             last = _text(parts[0])
@@ -183,7 +297,7 @@ def parse_names(value: str, role: str) -> list[dict[str, str]]:
                 first = f"{first}, {_text(parts[1])}"
             out.append(names.person(f"{last}, {first}", role) if first else names.corporate(last, role))
         else:
-            out.append(names.person(text, role))
+            out.append(names.person(_text(stripped), role))
     return out
 
 
@@ -193,7 +307,7 @@ def _split_and(value: str) -> list[str]:
 
 def _split_unbraced(value: str, sep: str, pattern: re.Pattern[str] | None = None) -> list[str]:
     """Split on ``sep`` where it is not inside braces."""
-    masked = _unbraced(value)
+    masked = _unbraced(value) if "{" in value else value
     regex = pattern or re.compile(re.escape(sep))
     parts, start = [], 0
     for match in regex.finditer(masked):
@@ -227,18 +341,19 @@ def _balanced_outer(value: str) -> bool:
 
 def _journal(item: dict[str, Any], fields: dict[str, str]) -> None:
     full = fields.get("fjournal") or fields.get("journaltitle")
-    short = fields.get("journal") or fields.get("shortjournal")
+    short = fields.get("shortjournal") or (fields.get("journal") if full else "")
     if full:
         item["publicationTitle"] = _text(full)
-        if short and _text(short) != item["publicationTitle"]:
-            item["journalAbbreviation"] = _text(short)
-    elif short:
-        item["publicationTitle"] = _text(short)
+    elif fields.get("journal"):
+        item["publicationTitle"] = _text(fields["journal"])
+    if short and _text(short) != item.get("publicationTitle"):
+        item["journalAbbreviation"] = _text(short)
 
 
 def _container(item: dict[str, Any], item_type: str) -> None:
     """A booktitle on a type without a container (a @proceedings or @book) is its own title, not Extra."""
-    if "publicationTitle" in item and schema.field_for_type(item_type, "publicationTitle") is None:
+    if "publicationTitle" in item and schema.is_valid_type(item_type) and \
+            schema.field_for_type(item_type, "publicationTitle") is None:
         container = item.pop("publicationTitle")
         item["title"] = item.get("title") or container
 
@@ -249,6 +364,8 @@ def _number(item: dict[str, Any], fields: dict[str, str], item_type: str) -> Non
         return
     target = {"report": "reportNumber", "book": "seriesNumber", "bookSection": "seriesNumber",
               "patent": "patentNumber"}.get(item_type, "issue")
+    if target == "issue" and schema.is_valid_type(item_type) and not schema.has_field(item_type, "issue"):
+        target = schema.field_for_type(item_type, "number") or "issue"
     item[target] = number
     if fields.get("issue") and fields.get("number") and target != "issue":
         item["issue"] = _text(fields["issue"])
@@ -295,6 +412,18 @@ def _date(fields: dict[str, str]) -> str:
     return year
 
 
+def _access_date(item: dict[str, Any], fields: dict[str, str], extra: list[str]) -> None:
+    """``urldate``: a full date is the access date; a partial one (``2021-05``) is kept in Extra."""
+    raw = _field(fields, "urldate") or _field(fields, "lastchecked")
+    if not raw:
+        return
+    iso = dates.to_iso(raw)
+    if FULL_DATE.match(iso):
+        item["accessDate"] = iso
+    else:
+        extra.append(f"Accessed: {iso}")
+
+
 def _month(value: str) -> int:
     value = value.strip().lower().rstrip(".")
     if value.isdigit():
@@ -314,24 +443,24 @@ def _howpublished(item: dict[str, Any], fields: dict[str, str], extra: list[str]
         extra.append(f"Published: {value}")
 
 
-def _identifier_fields(item: dict[str, Any], fields: dict[str, str], extra: list[str]) -> None:
+def _identifier_fields(fields: dict[str, str], extra: list[str]) -> None:
     for name, label in EXTRA_FIELDS.items():
         value = _field(fields, name)
-        if value and label in {"PMID", "PMCID"}:
-            item[label] = value
-        elif value:
+        if value:
             extra.append(f"{label}: {value}")
     eprint = _field(fields, "eprint")
     kind = _text(fields.get("eprinttype", "") or fields.get("archiveprefix", "")).lower()
     if eprint:
-        label = {"arxiv": "arXiv", "pubmed": "PMID", "jstor": "JSTOR", "hdl": "HDL",
-                 "googlebooks": "GoogleBooksID"}.get(kind, kind or "arXiv")
-        extra.append(f"{label}: {eprint}")
-    note = fields.get("note", "")
-    for line in note.splitlines():
-        if _identifier_note(line):
+        label = EPRINT_LABELS.get(kind, "arXiv" if not kind else "")
+        if label == "arXiv":
+            eprint = re.sub(r"^arxiv:\s*", "", eprint, flags=re.I)
+        extra.append(f"{label}: {eprint}" if label else f"tex.eprint: {eprint}")
+        if not label:
+            extra.append(f"tex.eprinttype: {kind}")
+    for line in fields.get("note", "").splitlines():
+        if IDENTIFIER_NOTE.match(line):
             extra.append(_text(line))
 
 
-def _identifier_note(text: str) -> bool:
-    return bool(re.match(r"^\s*(LCCN|MR|Zbl|PMCID|PMID|DOI|arXiv):", text))
+def _only_identifiers(note: str) -> bool:
+    return all(IDENTIFIER_NOTE.match(line) for line in note.splitlines() if line.strip())

@@ -1,0 +1,198 @@
+"""BibTeX and RIS: real-shaped faulty files lose nothing, mappings follow Zotero and Better BibTeX."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import FIXTURES
+from zotsync import latex, schema
+from zotsync.documents import parse_paths
+from zotsync.errors import ParseError
+from zotsync.sources import bibscan
+from zotsync.sources.base import Document
+from zotsync.sources.bibtex import BibtexParser
+from zotsync.sources.ris import RisParser
+
+
+def bib(text: str) -> tuple[list[dict], list[str]]:
+    doc = Document("refs.bib")
+    parsed = BibtexParser().parse(text, doc)
+    return [schema.fit(p.item) for p in parsed], [str(e) for e in doc.problems]
+
+
+# ---------------------------------------------------------------- losing nothing
+
+
+def test_faulty_bibtex_file_keeps_every_readable_entry_and_names_the_rest():
+    result = parse_paths([str(FIXTURES / "bibtex/real_problems.bib")])
+    keys = [p.item["citationKey"] for p in result.parsed]
+    assert keys == ["smith2019", "jones2020", "nocomma2021", "smith2019", "last2022"]
+    messages = {(e.line, e.message) for e in result.errors}
+    assert (9, "entry 'smith2019': undefined macro 'December'; kept as its name") in messages
+    assert (17, "entry 'jones2020': undefined macro 'jgr'; kept as its name") in messages
+    assert (21, "entry 'nocomma2021': no comma after the key 'nocomma2021'; read as if there were one") in messages
+    assert any(line == 35 and "unbalanced2018" in m and "not imported" in m for line, m in messages)
+    assert sum("'smith2019' is used 2 times" in m for _, m in messages) == 2  # both occurrences reported
+    first, jones = result.parsed[0].item, result.parsed[1].item
+    assert first["date"] == "2019-12" and first["publicationTitle"].startswith("Journal of Geophysical Research")
+    assert jones["publicationTitle"] == "jgr"  # an undefined macro is kept as its name, as BibTeX does
+
+
+def test_duplicate_keys_keep_distinct_identities():
+    parsed = BibtexParser().parse("@misc{k, title={One}}\n@misc{k, title={Two}}\n", Document("a.bib"))
+    assert [p.item["title"] for p in parsed] == ["One", "Two"]
+    assert len({p.source for p in parsed}) == 2
+
+
+def test_missing_comma_between_fields_is_read_and_reported():
+    items, problems = bib("@article{a,\n  title = {T}\n  year = {2001},\n}\n")
+    assert items[0]["date"] == "2001" and items[0]["title"] == "T"
+    assert problems == ["refs.bib:3: entry 'a': no comma after field 'title'; read as if there were one"]
+
+
+def test_entry_without_closing_brace_is_read_up_to_the_next_entry():
+    items, problems = bib("@article{a, title = {First}, year = 2001\n\n@article{b, title = {Second}}\n")
+    assert [i["title"] for i in items] == ["First", "Second"]
+    assert any("entry 'a': entry never closes" in p for p in problems)
+
+
+def test_a_file_with_only_broken_entries_is_a_parse_error():
+    with pytest.raises(ParseError, match="no readable BibTeX entries"):
+        BibtexParser().parse("@article{a, title = {never closes\n", Document("x.bib"))
+
+
+def test_unterminated_last_ris_record_is_read_and_reported():
+    result = parse_paths([str(FIXTURES / "ris/unterminated.ris")])
+    assert [p.item["title"] for p in result.parsed] == ["A terminated record", "A record whose ER was never written"]
+    assert [(e.line, e.message) for e in result.errors] == [(9, "last record has no ER line; read to the end of the file")]
+    assert [p.notes for p in result.parsed] == [["Read for the review."], ["Second copy in the library."]]
+
+
+def test_ris_record_missing_er_before_the_next_record_is_reported():
+    doc = Document("x.ris")
+    parsed = RisParser().parse("TY  - JOUR\nTI  - One\nTY  - BOOK\nTI  - Two\nER  - \n", doc)
+    assert [p.item["title"] for p in parsed] == ["One", "Two"]
+    assert [(e.line, e.message) for e in doc.problems] == [(1, "record has no ER line; read up to the next TY")]
+
+
+def test_splitter_gives_each_entry_its_key_line_and_raw_text():
+    text = "% c\n@string{x = {X}}\n\n@article{a,\n title={A}}\n@book{b, title={B}} @misc{c, title={C}}\n"
+    chunks = list(bibscan.split(text))
+    assert [(c.kind, c.key, c.line) for c in chunks] == [("string", "", 2), ("article", "a", 4), ("book", "b", 6),
+                                                          ("misc", "c", 6)]
+    assert chunks[1].text == "@article{a,\n title={A}}"
+
+
+def test_values_follow_bibtex_grammar():
+    macros = {"acm": "ACM"}
+    entry = bibscan.read(next(bibscan.split(
+        '@article{k, journal = "Comm. " # acm # { Press}, month = mar, year = 1999, note = "a {"} b"}')), macros)
+    assert entry.fields == {"journal": "Comm. ACM Press", "month": "March", "year": "1999", "note": 'a {"} b'}
+
+
+# ---------------------------------------------------------------- mappings
+
+
+def test_unmapped_fields_are_kept_as_tex_lines_and_eprint_as_arxiv():
+    (item,), _ = bib("@article{a, title={T}, journal={J}, timestamp={2020.01.01}, owner={me},"
+                     " eprint={2101.00001}, archivePrefix={arXiv}, primaryClass={cs.LG}}")
+    lines = item["extra"].splitlines()
+    assert {"tex.timestamp: 2020.01.01", "tex.owner: me", "arXiv: 2101.00001"} <= set(lines)
+
+
+def test_urldate_full_is_access_date_and_partial_goes_to_extra():
+    (full, partial), _ = bib("@online{a, title={A}, url={https://x.org}, urldate={2021-05-03}}\n"
+                             "@online{b, title={B}, url={https://y.org}, urldate={2021-05}}\n")
+    assert full["accessDate"] == "2021-05-03" and "extra" not in full
+    assert "accessDate" not in partial and partial["extra"] == "Accessed: 2021-05"
+
+
+@pytest.mark.parametrize("value, expected", [("2020", None), ("2020-05-03", "2020-05-03"),
+                                             ("2020-05-03 10:11:12", "2020-05-03T10:11:12Z"), ("May 2020", None)])
+def test_fit_makes_any_access_date_valid_or_moves_it_to_extra(value, expected):
+    item = schema.fit({"itemType": "webpage", "title": "T", "accessDate": value})
+    assert item.get("accessDate") == expected
+    assert (expected is None) == ("Accessed:" in item.get("extra", ""))
+
+
+def test_patent_holder_is_the_assignee_not_an_inventor():
+    (item,), _ = bib("@patent{p, author={Sorace, Ronald E.}, holder={{Hughes Aircraft Company}}, title={Converter},"
+                     " number={5668842}}")
+    assert item["assignee"] == "Hughes Aircraft Company" and item["patentNumber"] == "5668842"
+    assert item["creators"] == [{"creatorType": "inventor", "firstName": "Ronald E.", "lastName": "Sorace"}]
+
+
+def test_films_get_their_director_and_scriptwriters():
+    (movie, video), _ = bib("@movie{m, author={Ball, Wes}, editor={Noah Oppenheim and Myers, Grant Pierce},"
+                            " title={The Maze Runner}, year=2014}\n"
+                            "@video{v, editor={Forman, Milo{\\v s}}, editortype={director}, entrysubtype={film},"
+                            " title={Cuckoo}, publisher={{United Artists}}}\n")
+    assert [(c["creatorType"], c["lastName"]) for c in movie["creators"]] == [
+        ("director", "Ball"), ("scriptwriter", "Oppenheim"), ("scriptwriter", "Myers")]
+    assert video["itemType"] == "film" and video["distributor"] == "United Artists"
+    assert video["creators"] == [{"creatorType": "director", "firstName": "Miloš", "lastName": "Forman"}]
+
+
+def test_and_others_is_recorded():
+    (item,), _ = bib("@book{b, author={Smith, J. and others}, title={T}}")
+    assert [c["lastName"] for c in item["creators"]] == ["Smith"]
+    assert "tex.author: Smith, J. and others" in item["extra"].splitlines()
+
+
+def test_unknown_entry_type_is_kept_as_a_document():
+    (item,), _ = bib("@fancytype{f, title={Odd}, year=2000}")
+    assert item["itemType"] == "document" and "tex.entrytype: fancytype" in item["extra"]
+
+
+def test_ris_partial_access_date_and_notes():
+    doc = Document("x.ris")
+    (parsed,) = RisParser().parse("TY  - ELEC\nTI  - Page\nUR  - https://x.org\nY2  - 2020\nN1  - Seen.\nER  - \n", doc)
+    item = schema.fit(parsed.item)
+    assert "accessDate" not in item and "Accessed: 2020" in item["extra"] and parsed.notes == ["Seen."]
+
+
+# ---------------------------------------------------------------- LaTeX
+
+
+@pytest.mark.parametrize("value, expected", [
+    (r"\r{u}", "ů"), (r"{\r u}", "ů"), (r"\={1}", "1\u0304"), (r"$\bar{1}$", "1\u0304"),
+    (r"$\overline{1}$", "1\u0305"), (r"{\'\i}", "í"), (r"\'{\i}", "í"), (r"{\v{s}}", "š"), (r"\v s", "š"),
+    (r"{\H o}", "ő"), (r"\k{a}", "ą"), (r"\c{c}", "ç"), (r"\d{s}", "ṣ"), (r"\b{b}", "ḇ"),
+    (r"{\ss}", "ß"), (r"{\ae}", "æ"), (r"{\L}ukasiewicz", "Łukasiewicz"), (r"\o", "ø"),
+    (r"DNA$_{2}$", "DNA₂"), (r"$\Sigma^{0}$", "Σ⁰"), (r"$x_{ij}$", "x<sub>ij</sub>"), (r"$e^{i\pi}$", "e<sup>iπ</sup>"),
+    (r"\textsuperscript{th}", "<sup>th</sup>"), (r"{\em Natrix}", "<i>Natrix</i>"), (r"\emph{a}", "<i>a</i>"),
+    (r"\textbf{b}", "<b>b</b>"), (r"{\sc Caps}", '<span style="small-caps">Caps</span>'),
+    (r"a---b--c", "a—b–c"), (r"``q''", "“q”"), (r"38\% \& \$", "38% & $"), (r"a~b", "a b"),
+    (r"\url{http://x.org/~u}", "http://x.org/~u"), (r"\LaTeX\ rules", "LaTeX rules"), (r"$\alpha \leq \beta$", "α ≤ β"),
+    (r"pre\-{C}olumbian", "pre\u00adColumbian"), (r"\unknownmacro{kept}", "kept"), (r"{{Nested {Braces}}}", "Nested Braces"),
+])
+def test_latex_rows(value, expected):
+    assert latex.to_text(value) == expected
+
+
+@pytest.mark.parametrize("value, expected", [
+    (r"The {iPhone} and {NASA}", 'The <span class="nocase">iPhone</span> and NASA'),
+    (r"driven $t$-$J$ models", 'driven <span class="nocase">t</span>-J models'),
+    (r"{\"U}ber {\em alles}", "Über <i>alles</i>"),
+])
+def test_case_protecting_braces_in_titles(value, expected):
+    assert latex.to_text(value, protect=True) == expected
+
+
+def test_deeply_nested_braces_do_not_crash():
+    assert latex.to_text("{" * 3000 + "a" + "}" * 3000) == "a"
+
+
+def test_ris_patent_tags_and_journal_abbreviation():
+    doc = Document("x.ris")
+    patent, article = RisParser().parse(
+        "TY  - PAT\nA1  - Burger,D.R.\nT1  - Detecting infection\nA2  - Epitope,I.\nPB  - Epitope Inc.\n"
+        "M1  - G01N 33/569\nM2  - 435/5\nER  - \n"
+        "TY  - JOUR\nAU  - Baldwin,S.A.\nT1  - Barrier breach\nJO  - J.Neurosurg.\nM1  - 4\nER  - \n", doc)
+    item = schema.fit(patent.item)
+    assert (item["assignee"], item["issuingAuthority"], item["applicationNumber"], item["extra"]) == \
+        ("Epitope Inc.", "Epitope,I.", "G01N 33/569", "435/5")
+    assert item["creators"] == [{"creatorType": "inventor", "firstName": "D.R.", "lastName": "Burger"}]
+    journal = schema.fit(article.item)
+    assert (journal["publicationTitle"], journal["journalAbbreviation"], journal["issue"]) == \
+        ("J.Neurosurg.", "J.Neurosurg.", "4")
