@@ -85,8 +85,11 @@ class BibtexParser:
 
     def parse(self, text: str, doc: Document) -> list[Parsed]:
         entries, problems = read_entries(text)
-        for problem in problems:
-            doc.report(doc.error(problem.message, problem.line))
+        for problem in problems:  # read anyway (a macro kept as its name, a duplicate key): a warning
+            if problem.fatal:
+                doc.report(doc.error(problem.message, problem.line))
+            else:
+                doc.warn(problem.message, problem.line)
         out: list[Parsed] = []
         occurrences: dict[str, int] = {}
         for entry in entries:

@@ -85,7 +85,7 @@ def read_records(text: str, doc: Document) -> Iterator[tuple[dict[str, list[str]
             continue
         if tag == "TY":
             if record is not None:
-                doc.report(doc.error("record has no ER line; read up to the next TY", start))
+                doc.warn("record has no ER line; read up to the next TY", start)
                 yield record, start
             record, start, last = {"TY": [value.strip()]}, number, None
         elif record is None:
@@ -101,10 +101,10 @@ def read_records(text: str, doc: Document) -> Iterator[tuple[dict[str, list[str]
             else:
                 last = None
     if record is not None:
-        doc.report(doc.error("last record has no ER line; read to the end of the file", start))
+        doc.warn("last record has no ER line; read to the end of the file", start)
         yield record, start
     if stray:
-        doc.report(doc.error("text outside any TY … ER record was ignored", stray))
+        doc.warn("text outside any TY … ER record was ignored", stray)
 
 
 def _notes(record: dict[str, list[str]]) -> list[str]:
