@@ -80,13 +80,14 @@ def iter_files(paths: list[str]) -> Iterator[tuple[Path, str]]:
 # ---------------------------------------------------------------- bytes
 
 
-def read_bytes(path: Path, limit: int = MAX_BYTES) -> bytes:
+def read_bytes(path: Path, limit: int | None = None) -> bytes:
     """The file's bytes, at most ``limit`` of them; never blocks on, or reads, a special file.
 
     Opened non-blocking and checked with fstat, so a file swapped for a FIFO after the walk
     looked at it is not waited on; the cap counts bytes read, not the size the file reports.
     """
     origin = str(path)
+    limit = MAX_BYTES if limit is None else limit
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
     except OSError as exc:

@@ -2,8 +2,8 @@
 
 ``recognise`` decides what a document is: the kind of a parser to read it with, or (raising
 ``NotBibliographic`` with the reason) not a bibliographic record at all: LaTeX, Markdown, JSON
-that is not CSL, a document no parser claims. A document found by walking a folder needs more
-than one weak hint to be read (``FOLDER_MIN_SCORE``); one the user named needs any.
+that is not CSL, a document no parser claims. A single weak hint is not enough to read a
+document (``MIN_SCORE``): a README that mentions a thesis is not an IRIS page.
 """
 
 from __future__ import annotations
@@ -17,8 +17,9 @@ from zotsync.model import Parsed
 from zotsync.sources.base import Document, Parser, suffix
 from zotsync.sources.other_kinds import json_kind, what_else
 
-# A single weak hint (a type label somewhere, a file suffix) is 0.1; prose in a README scores that.
-FOLDER_MIN_SCORE = 0.2
+# A single weak hint (a type label somewhere) is 0.1; prose in a README scores that. The thinnest real
+# page (a cut-off IRIS page with only its citation line) scores 0.2.
+MIN_SCORE = 0.2
 
 
 class NotBibliographic(ParseError):
@@ -81,7 +82,7 @@ def recognise(text: str, origin: str, in_folder: bool, kind: str | None = None) 
     if kind:
         return kind
     score, name = best(text, origin)
-    if score >= (FOLDER_MIN_SCORE if in_folder else 1e-9):
+    if score >= MIN_SCORE:
         return name
     raise NotBibliographic(_json_reason(text, origin) or "unrecognised document kind (use --format to force one)",
                            origin)

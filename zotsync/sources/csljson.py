@@ -43,6 +43,9 @@ IDENTIFIER_LISTS = {"ISSN", "ISBN"}
 ISSUED_FALLBACKS = ("issued", "published-print", "published-online", "published")
 MARKUP = re.compile(r"</?(?:jats:)?[a-zA-Z][\w:-]*(?:\s[^<>]*)?/?>")
 ABSTRACT_HEADING = re.compile(r"^\s*(?:<jats:title>\s*abstract\s*</jats:title>|abstract:)\s*", re.I)
+# Variables whose value may be a JSON number; any other text variable must be a string.
+NUMERIC_VARIABLES = {"volume", "issue", "page", "number", "number-of-pages", "number-of-volumes", "edition",
+                     "collection-number", "chapter-number", "part-number", "version", "ISBN", "PMID", "PMCID"}
 NAME_PARTS = ("family", "given", "non-dropping-particle", "dropping-particle", "suffix", "literal", "name")
 
 
@@ -122,7 +125,7 @@ def looks_like_csl(record: Any) -> bool:
     if not isinstance(record, dict):
         return False
     known_type = csl_type(record) in schema.csl_types() or record.get("type") in CROSSREF_OTHER_TYPES
-    has_title = bool(_text(record.get("title")))
+    has_title = _is_text(record.get("title")) and bool(_text(record.get("title")))
     has_names = any(_names(record.get(v)) for v in ("author", "editor"))
     has_date = any(isinstance(record.get(v), dict) and ("date-parts" in record[v] or "raw" in record[v])
                    for v in ISSUED_FALLBACKS)
@@ -174,7 +177,15 @@ def _value(variable: str, value: Any) -> str:
         return license_text(value)
     if variable in IDENTIFIER_LISTS and isinstance(value, list):
         return ", ".join(t for v in value if (t := _scalar(v)))
+    if variable not in NUMERIC_VARIABLES and not _is_text(value):
+        return ""
     return _text(value)
+
+
+def _is_text(value: Any) -> bool:
+    """A string, or a list whose first value is one (Crossref's ``"title": ["..."]``)."""
+    first = next((v for v in value if v not in (None, "")), None) if isinstance(value, list) else value
+    return isinstance(first, str)
 
 
 def _scalar(value: Any) -> str:
