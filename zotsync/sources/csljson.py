@@ -121,14 +121,19 @@ def csl_type(record: dict[str, Any]) -> str:
 
 
 def looks_like_csl(record: Any) -> bool:
-    """A CSL item: a known type and a title, names or a date in CSL shape (``type`` alone is not enough)."""
+    """A CSL item: a known type and a title, names or a date in CSL shape (``type`` alone is not enough);
+    without a type, a title and CSL names or a CSL date."""
     if not isinstance(record, dict):
         return False
-    known_type = csl_type(record) in schema.csl_types() or record.get("type") in CROSSREF_OTHER_TYPES
+    kind = csl_type(record)
+    known_type = kind in schema.csl_types() or kind in CROSSREF_OTHER_TYPES
     has_title = _is_text(record.get("title")) and bool(_text(record.get("title")))
-    has_names = any(_names(record.get(v)) for v in ("author", "editor"))
+    has_names = any(isinstance(record.get(v), list) and any(isinstance(n, dict) and _name(n) for n in record[v])
+                    for v in ("author", "editor"))
     has_date = any(isinstance(record.get(v), dict) and ("date-parts" in record[v] or "raw" in record[v])
                    for v in ISSUED_FALLBACKS)
+    if record.get("type") in (None, ""):  # no type: only the full CSL shape will do
+        return has_title and (has_names or has_date)
     return known_type and (has_title or has_names or has_date)
 
 
