@@ -341,6 +341,9 @@ def test_a_home_relative_pattern_is_expanded(tmp_path: Path, monkeypatch):
     assert [s for _, s in iter_files(["~/papers/**/*.bib"])] == ["x/refs.bib"]
     result = parse_paths(["~/nowhere/**/*.bib"])
     assert "no folder" in result.errors[0].message
+    result = parse_paths(["~/papers/**/*.ris"])
+    assert not result.errors and result.warnings == ["~/papers/**/*.ris: the pattern matches no document".replace(
+        "~", str(tmp_path))]
 
 
 # ---------------------------------------------------------------- one bad document never aborts the run

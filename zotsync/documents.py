@@ -28,7 +28,7 @@ from zotsync.model import Parsed
 from zotsync.sources import NotBibliographic, parse_text, recognise
 from zotsync.sources.base import Document
 from zotsync.sources.sanitize import clean
-from zotsync.walk import Found, Passed, Unreadable, special_kind, walk
+from zotsync.walk import Found, Passed, Unmatched, Unreadable, special_kind, walk
 
 MAX_BYTES = 200 * 1024 * 1024
 SAMPLE = 65536
@@ -203,6 +203,8 @@ def parse_paths(paths: list[str], kind: str | None = None) -> ParseResult:
             result.skipped.append(Skipped(entry.path, entry.reason))
         elif isinstance(entry, Unreadable):
             result.errors.append(ParseError(entry.message, entry.path))
+        elif isinstance(entry, Unmatched):
+            result.warnings.append(f"{entry.pattern}: the pattern matches no document")
         else:
             result.files += 1
             _parse_one(entry, kind, result)
@@ -236,6 +238,7 @@ def _parse_one(entry: Found, kind: str | None, result: ParseResult) -> None:
     for number, parsed in enumerate(found, 1):
         try:
             parsed.item = schema.fit(clean(parsed.item))
+            parsed.notes = [clean(note) for note in parsed.notes]
         except Exception as exc:  # the same boundary for fit, per item: the document's other items still land
             result.errors.append(doc.error(f"record {number} could not be fitted to the Zotero schema ({_describe(exc)})"))
             continue

@@ -48,7 +48,14 @@ class Unreadable:
     message: str
 
 
-Entry = Found | Passed | Unreadable
+@dataclass(frozen=True)
+class Unmatched:
+    """A glob pattern that matches no document: worth a warning (a typo?), not an error."""
+
+    pattern: str
+
+
+Entry = Found | Passed | Unreadable | Unmatched
 
 
 def walk(paths: list[str]) -> Iterator[Entry]:
@@ -147,7 +154,7 @@ def _glob(pattern: str) -> Iterator[Entry]:
         matched = matched or isinstance(entry, Found)
         yield entry
     if not matched:
-        yield Passed(pattern, "the pattern matches no document")
+        yield Unmatched(pattern)
 
 
 def _walk_dir(root: Path, pattern: Pattern) -> Iterator[Entry]:
