@@ -12,7 +12,6 @@ from __future__ import annotations
 import html
 import json
 import re
-from functools import lru_cache
 from typing import Any
 
 from zotsync import schema
@@ -70,6 +69,7 @@ class CslJsonParser:
 
     def parse(self, text: str, doc: Document) -> list[Parsed]:
         data = _load(text)
+        _last.clear()
         if isinstance(data, ParseError):
             raise ParseError(data.message, doc.origin, data.line)
         records = _records(data)
@@ -89,15 +89,23 @@ class CslJsonParser:
         return out
 
 
-@lru_cache(maxsize=2)
+# The last text sniffed and its JSON value: parse gets the same str object right after sniff, so it is
+# not decoded twice. Matched by identity (no hashing of a large text) and dropped once parsed.
+_last: list[tuple[str, Any]] = []
+
+
 def _load(text: str) -> Any:
-    """The JSON value of ``text`` (cached: sniff and parse read the same text), or a ParseError."""
+    """The JSON value of ``text``, or a ParseError saying why it is not JSON."""
+    if _last and _last[0][0] is text:
+        return _last[0][1]
     try:
-        return json.loads(text)
+        value: Any = json.loads(text)
     except json.JSONDecodeError as exc:
-        return ParseError(f"invalid JSON: {exc.msg}", "", exc.lineno)
+        value = ParseError(f"invalid JSON: {exc.msg}", "", exc.lineno)
     except RecursionError:
-        return ParseError("invalid JSON: nested too deeply")
+        value = ParseError("invalid JSON: nested too deeply")
+    _last[:] = [(text, value)]
+    return value
 
 
 def _records(data: Any) -> list[Any]:
