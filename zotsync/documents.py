@@ -125,13 +125,18 @@ def is_iso2709(data: bytes) -> bool:
     return 24 < length <= len(data) and data[length - 1] == 0x1D and b"\x1e" in data[24:length]
 
 
-def binary_kind(sample: bytes) -> str:
-    """What a binary document is, in words ("" when it is text)."""
+def magic_kind(sample: bytes) -> str:
+    """The binary format a document's first bytes announce ("" when none)."""
     for magic, kind in MAGIC:
         if sample.startswith(magic):
             return kind
-    if SVG.match(sample):
-        return "SVG image"
+    return "SVG image" if SVG.match(sample) else ""
+
+
+def binary_kind(sample: bytes) -> str:
+    """What a binary document is, in words ("" when it is text)."""
+    if kind := magic_kind(sample):
+        return kind
     if b"\x00" in sample or sum(b < 9 or 13 < b < 32 for b in sample) > len(sample) // 20:
         return "binary data"
     return ""
@@ -147,10 +152,11 @@ def decode(data: bytes, origin: str) -> tuple[str, str]:
         raise NotBibliographic("empty document", origin)
     if is_iso2709(data):
         return data.decode("latin-1"), ""
-    codec = next((c for bom, c in BOMS if data.startswith(bom)), "") or _bomless_utf16(data[:SAMPLE])
+    kind = magic_kind(data[:SAMPLE])
+    codec = "" if kind else next((c for bom, c in BOMS if data.startswith(bom)), "") or _bomless_utf16(data[:SAMPLE])
     if codec:
         return _decode_strict_or_replace(data, codec, origin)
-    kind = binary_kind(data[:SAMPLE])
+    kind = kind or binary_kind(data[:SAMPLE])
     if kind:
         raise NotBibliographic(f"binary file ({kind}), not a bibliographic document", origin)
     warning = ""
