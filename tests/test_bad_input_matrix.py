@@ -431,3 +431,11 @@ def test_real_marc_records_are_not_rejected_as_binary():
 def test_utf16_without_a_byte_order_mark_is_read():
     text, warning = decode("TY  - BOOK\nTI  - Senza BOM\nER  - \n".encode("utf-16-le"), "x.ris")
     assert text.startswith("TY  - BOOK") and not warning
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_every_parser_survives_the_step3_documents(kind: str):
+    for name, data in step3_documents().items():
+        text, _ = decode(data, name)
+        attempt(kind, text)
+        attempt(kind, text.replace("\ufffd", "\ud800"))  # a lone surrogate reaching a parser as is
