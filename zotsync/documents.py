@@ -42,6 +42,7 @@ MAGIC = [(b"%PDF-", "PDF"), (b"\x89PNG", "PNG image"), (b"\xff\xd8\xff", "JPEG i
          (b"%!PS", "PostScript"), (b"\x7fELF", "program"), (b"SQLite format 3", "SQLite database"),
          (b"\x00\x00\x00\x0cjP", "JPEG 2000 image")]
 SVG = re.compile(rb"\A(?:\xef\xbb\xbf)?\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*(?:<!DOCTYPE svg[^>]*>\s*)?<svg\b", re.S)
+CONTROL_BYTES = bytes(range(9)) + bytes(range(14, 32))  # never in text (tab, newlines, form feed, CR are)
 BOMS = [(b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"), (b"\xff\xfe", "utf-16-le"),
         (b"\xfe\xff", "utf-16-be")]
 
@@ -137,7 +138,8 @@ def binary_kind(sample: bytes) -> str:
     """What a binary document is, in words ("" when it is text)."""
     if kind := magic_kind(sample):
         return kind
-    if b"\x00" in sample or sum(b < 9 or 13 < b < 32 for b in sample) > len(sample) // 20:
+    controls = len(sample) - len(sample.translate(None, CONTROL_BYTES))
+    if b"\x00" in sample or controls > len(sample) // 20:
         return "binary data"
     return ""
 
