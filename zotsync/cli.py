@@ -90,7 +90,9 @@ def main() -> None:
     """Get bibliographic records into Zotero and keep them there."""
 
 
-def report_parse_problems(result: ParseResult) -> None:
+def report_parse_problems(result: ParseResult, verbose: bool = False) -> None:
+    for skipped in result.skipped if verbose else []:
+        say(f"passed over: {skipped.path}: {skipped.reason}")
     for warning in result.warnings:
         say(f"warning: {warning}")
     for error in result.errors:
@@ -100,17 +102,21 @@ def report_parse_problems(result: ParseResult) -> None:
 # ---------------------------------------------------------------- parse
 
 
+verbose_option = click.option("-v", "--verbose", is_flag=True, help="Also say which files were passed over, and why.")
+
+
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array of Zotero item data.")
 @format_option
+@verbose_option
 @handle_errors
-def parse(paths: tuple[str, ...], as_json: bool, kind: str | None) -> None:
+def parse(paths: tuple[str, ...], as_json: bool, kind: str | None, verbose: bool) -> None:
     """Parse documents into Zotero items (no network)."""
     from zotsync.documents import parse_paths
 
     result = parse_paths(list(paths), kind)
-    report_parse_problems(result)
+    report_parse_problems(result, verbose)
     if as_json:
         click.echo(json.dumps([p.item for p in result.parsed], ensure_ascii=False, indent=2))
     else:
@@ -119,6 +125,9 @@ def parse(paths: tuple[str, ...], as_json: bool, kind: str | None) -> None:
             who = creators[0].get("lastName") or creators[0].get("name") or ""
             click.echo(f"{p.item['itemType']:<16} {p.item.get('date', ''):<10} {who[:20]:<20} {p.item.get('title', '')[:70]}")
     if not result.parsed:
+        if result.skipped and not result.errors:
+            say(f"nothing to import: {len(result.skipped)} passed over (use --verbose to see why)")
+            return
         if not result.errors:
             say("error: no documents found")
         sys.exit(2)
@@ -188,9 +197,11 @@ class TerminalProgress:
             self.bar.__exit__(None, None, None)
 
 
-def _finish(result: RunResult, dry_run: bool, quiet: bool, json_path: str | None) -> int:
+def _finish(result: RunResult, dry_run: bool, quiet: bool, json_path: str | None, verbose: bool = False) -> int:
     from zotsync import report
 
+    for skipped in result.parsed.skipped if verbose else []:
+        say(f"passed over: {skipped.path}: {skipped.reason}")
     data = report.json_report(result, dry_run)
     if json_path:
         report.write_report(json_path, data)
@@ -227,12 +238,13 @@ def _finish(result: RunResult, dry_run: bool, quiet: bool, json_path: str | None
 @config_option
 @format_option
 @click.option("--offline", is_flag=True, help="Read live sources (DOIs, URLs, OAI-PMH) from the cache only.")
+@verbose_option
 @click.option("--retry-budget", type=click.FloatRange(min=0, min_open=True),
               help="Seconds a run may lose to an unavailable or rate-limiting server, waits included [env ZOTSYNC_RETRY_BUDGET; 300].")
 @handle_errors
 def sync_command(paths: tuple[str, ...], library: str | None, dry_run: bool, json_path: str | None, quiet: bool,
                  api_url: str | None, state_dir: str | None, collection: str | None, config_path: str | None,
-                 kind: str | None, offline: bool, retry_budget: float | None) -> None:
+                 kind: str | None, offline: bool, verbose: bool, retry_budget: float | None) -> None:
     """Bring a Zotero library in step with the documents under PATHS (or the configured sources).
 
     A PATH may also be a live source: a DOI, a repository item page (IRIS, DSpace: read by
@@ -253,7 +265,7 @@ def sync_command(paths: tuple[str, ...], library: str | None, dry_run: bool, jso
                     result = _run(cfg, client, spec, state, dry_run, quiet)
                 finally:
                     state.close()
-    sys.exit(_finish(result, dry_run, quiet, json_path))
+    sys.exit(_finish(result, dry_run, quiet, json_path, verbose))
 
 
 @contextlib.contextmanager

@@ -86,14 +86,10 @@ def read(sources: list[Source], fetch: Fetch | None = None) -> tuple[ParseResult
             live = fetch(source.targets)
             if not live.parsed.errors:  # a record that could not be read is asked for again next time
                 harvests.update(live.harvests)
-            for name in ("parsed", "errors", "warnings"):
-                getattr(result, name).extend(getattr(live.parsed, name))
-            result.files += live.parsed.files
-        combined.parsed += [_tagged(p, source.tags) for p in result.parsed]
+            result.add(live.parsed)
         collection_of.update({p.source: source.collection for p in result.parsed if source.collection})
-        combined.errors += result.errors
-        combined.warnings += result.warnings
-        combined.files += result.files
+        result.parsed = [_tagged(p, source.tags) for p in result.parsed]
+        combined.add(result)
     return combined, collection_of, harvests
 
 

@@ -192,11 +192,12 @@ def test_bad_document_among_good_ones_is_named_and_the_rest_synced(cli, sandbox,
     docs = tmp_path / "docs"
     docs.mkdir()
     shutil.copy(EXAMPLES / "library.bib", docs)
-    shutil.copy(FIXTURES / "bad/image.png", docs)
+    shutil.copy(FIXTURES / "bad/image.png", docs)  # not a bibliographic document: passed over, not an error
+    shutil.copy(FIXTURES / "bad/broken.json", docs)
     proc, report = cli.sync(docs)
     assert proc.returncode == 1
-    assert "image.png: binary file" in proc.stderr
-    assert report["created"] == 3 and report["parse_errors"][0]["source"].endswith("image.png")
+    assert "broken.json:1: invalid JSON" in proc.stderr and "image.png" not in proc.stderr
+    assert report["created"] == 3 and [e["source"][-11:] for e in report["parse_errors"]] == ["broken.json"]
 
 
 def test_bibtex_note_becomes_a_child_note_created_once(cli, sandbox, tmp_path):
