@@ -404,9 +404,9 @@ def status(library: str | None, state_dir: str | None, api_url: str | None, conf
         click.echo(f"failures:       {len(failures)}")
         for source, message, at in failures:
             click.echo(f"  {at} {source}: {message}")
-        unreadable = json.loads(state.get_meta("last_parse_errors", "[]"))
-        click.echo(f"unreadable documents in the last run: {len(unreadable)}")
-        for line in unreadable:
+        problems = json.loads(state.get_meta("last_parse_errors", "[]"))
+        click.echo(f"unreadable documents in the last run: {len({origin for origin, _ in problems})}")
+        for _, line in problems:
             click.echo(f"  {line}")
     finally:
         state.close()

@@ -69,7 +69,7 @@ def sync(sources: list[Source], library: Library, state: State, library_uri: str
     if not any(o.action == Result.FAILED for o in applied.outcomes):
         record_harvests(state, harvests)
     state.set_meta("last_sync", now())
-    state.set_meta("last_parse_errors", json.dumps([str(e) for e in parsed.errors], ensure_ascii=False))
+    state.set_meta("last_parse_errors", json.dumps([[e.origin, str(e)] for e in parsed.errors], ensure_ascii=False))
     state.commit()
     return RunResult(parsed, the_plan, applied, library.requests)
 
