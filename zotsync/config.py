@@ -7,7 +7,6 @@ sources for cron use. Light imports only: ``zotsync --help`` must stay fast.
 
 from __future__ import annotations
 
-import glob
 import os
 import tomllib
 from collections.abc import Mapping
@@ -131,18 +130,13 @@ def load_config(path: Path | None, explicit: bool) -> dict[str, Any]:
     return raw
 
 
-def expand(pattern: str) -> list[str]:
-    expanded = os.path.expanduser(os.path.expandvars(pattern))
-    matches = sorted(glob.glob(expanded, recursive=True))
-    return matches or [expanded]
-
-
 def sources_from(raw: dict[str, Any], origin: str) -> list[Source]:
     """The config's [[sources]] (already checked against the schema)."""
     out = []
     for i, entry in enumerate(raw.get("sources", [])):
         paths = entry.get("paths") or ([entry["path"]] if "path" in entry else [])
-        out.append(Source([p for pattern in paths for p in expand(str(pattern))], entry.get("collection"),
+        # patterns stay patterns: the walk expands them, scoping each file by the pattern's folder
+        out.append(Source([str(p) for p in paths], entry.get("collection"),
                           [str(t) for t in entry.get("tags", [])], entry.get("format"),
                           live_targets(entry, f"{origin}: sources[{i}]")))
     return out

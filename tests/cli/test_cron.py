@@ -91,3 +91,15 @@ def test_login_stores_the_key_that_sync_then_uses_and_logout_removes_it(cli, san
     proc = cli.run("sync", str(EXAMPLES / "library.bib"), "--library", f"user:{USER_ID}", env=env)
     assert proc.returncode == 2 and "zotsync login" in proc.stderr
     assert cli.run("login", "--api-url", sandbox.url, env=env, input="notavalidkey1\n").returncode == 3
+
+
+def test_a_glob_source_keeps_two_projects_with_the_same_key_apart(cli, sandbox, tmp_path):
+    for project, title in (("a", "Paper from project A"), ("b", "Paper from project B")):
+        (tmp_path / "papers" / project).mkdir(parents=True)
+        (tmp_path / "papers" / project / "refs.bib").write_text(
+            f"@article{{smith2020, author={{Smith, Anna}}, title={{{title}}}, journal={{J}}, year={{2020}}}}\n")
+    config = tmp_path / "c.toml"
+    config.write_text(f'library = "user:{USER_ID}"\n[[sources]]\npaths = ["{tmp_path}/papers/**/*.bib"]\n')
+    proc, report = cli.sync(extra=("--config", str(config)))
+    assert proc.returncode == 0, proc.stderr
+    assert sorted(i["title"] for i in library_items(sandbox)) == ["Paper from project A", "Paper from project B"]
