@@ -94,10 +94,10 @@ def test_login_stores_the_key_that_sync_then_uses_and_logout_removes_it(cli, san
 
 
 def test_a_glob_source_keeps_two_projects_with_the_same_key_apart(cli, sandbox, tmp_path):
-    for project, title in (("a", "Paper from project A"), ("b", "Paper from project B")):
+    for project, title, doi in (("a", "Paper from project A", "10.1111/aaa"), ("b", "Paper from project B", "10.2222/bbb")):
         (tmp_path / "papers" / project).mkdir(parents=True)
         (tmp_path / "papers" / project / "refs.bib").write_text(
-            f"@article{{smith2020, author={{Smith, Anna}}, title={{{title}}}, journal={{J}}, year={{2020}}}}\n")
+            f"@article{{smith2020, author={{Smith, Anna}}, title={{{title}}}, journal={{J}}, year={{2020}}, doi={{{doi}}}}}\n")
     config = tmp_path / "c.toml"
     config.write_text(f'library = "user:{USER_ID}"\n[[sources]]\npaths = ["{tmp_path}/papers/**/*.bib"]\n')
     proc, report = cli.sync(extra=("--config", str(config)))
