@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,29 +29,25 @@ class Obj:
 
 @dataclass
 class Library:
+    """One library's objects, with the indexes that keep every request independent of its size.
+
+    ``revision`` changes whenever an object is stored or removed; sorted orders and listings are
+    computed at most once per revision (``cached``). Links (an item's children, a collection's
+    items and sub-collections) are kept as objects change, so counting them costs nothing.
+    Objects change only through ``store`` and ``drop`` (``Store.put`` / ``Store.remove``).
+    """
+
     lib_type: str  # "user" or "group"
     lib_id: int
     version: int = 0
     items: dict[str, Obj] = field(default_factory=dict)
     collections: dict[str, Obj] = field(default_factory=dict)
     deleted: dict[tuple[str, str], int] = field(default_factory=dict)  # (kind, key) -> version
-    _counts: dict[str, int] | None = None
-
-    def child_count(self, parent: str) -> int:
-        """Children of an item (or items of a collection, with prefix 'c:'), cached until the next write."""
-        if self._counts is None:
-            counts: dict[str, int] = {}
-            for obj in self.items.values():
-                if obj.data.get("parentItem"):
-                    counts[obj.data["parentItem"]] = counts.get(obj.data["parentItem"], 0) + 1
-                for coll in obj.data.get("collections", []):
-                    counts["c:" + coll] = counts.get("c:" + coll, 0) + 1
-            for obj in self.collections.values():
-                if obj.data.get("parentCollection"):
-                    key = "cc:" + obj.data["parentCollection"]
-                    counts[key] = counts.get(key, 0) + 1
-            self._counts = counts
-        return self._counts.get(parent, 0)
+    revision: int = 0
+    _links: dict[str, set[str]] = field(default_factory=dict)  # link name -> keys of the objects that make it
+    _linked: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)  # (kind, key) -> its link names
+    _cache: dict[Hashable, list[Obj]] = field(default_factory=dict)
+    _cache_revision: int = 0
 
     @property
     def name(self) -> str:
@@ -58,6 +55,64 @@ class Library:
 
     def objects(self, kind: str) -> dict[str, Obj]:
         return self.items if kind == "item" else self.collections
+
+    # ---- changes -------------------------------------------------------
+    def store(self, kind: str, obj: Obj) -> None:
+        """Add or replace one object (also when its data was changed in place) and re-link it."""
+        self._unlink(kind, obj.key)
+        self.objects(kind)[obj.key] = obj
+        names = link_names(kind, obj.data)
+        if names:
+            self._linked[(kind, obj.key)] = names
+            for name in names:
+                self._links.setdefault(name, set()).add(obj.key)
+        self.revision += 1
+
+    def drop(self, kind: str, key: str) -> None:
+        self._unlink(kind, key)
+        self.objects(kind).pop(key, None)
+        self.revision += 1
+
+    def _unlink(self, kind: str, key: str) -> None:
+        for name in self._linked.pop((kind, key), ()):
+            members = self._links[name]
+            members.discard(key)
+            if not members:
+                del self._links[name]
+
+    # ---- derived views ---------------------------------------------------
+    def linked(self, name: str) -> set[str]:
+        """Keys linked under ``name``: an item key (its children), 'c:' + a collection key (its items),
+        'cc:' + a collection key (its sub-collections). The caller must not change the set."""
+        return self._links.get(name, _NONE)
+
+    def child_count(self, name: str) -> int:
+        """Children of an item (or items of a collection, with prefix 'c:'; sub-collections, 'cc:')."""
+        return len(self._links.get(name, _NONE))
+
+    def cached(self, key: Hashable, compute: Callable[[], list[Obj]]) -> list[Obj]:
+        """``compute()``, remembered until the next change of the library (callers must not change the list)."""
+        if self._cache_revision != self.revision or len(self._cache) >= CACHE_ENTRIES:
+            self._cache.clear()
+            self._cache_revision = self.revision
+        if key not in self._cache:
+            self._cache[key] = compute()
+        return self._cache[key]
+
+
+CACHE_ENTRIES = 32
+_NONE: set[str] = set()
+
+
+def link_names(kind: str, data: dict[str, Any]) -> tuple[str, ...]:
+    """The links an object makes: to its parent item and collections, or to its parent collection."""
+    if kind == "item":
+        names = ["c:" + coll for coll in data.get("collections") or ()]
+        if data.get("parentItem"):
+            names.append(data["parentItem"])
+        return tuple(dict.fromkeys(names))
+    parent = data.get("parentCollection")
+    return ("cc:" + parent,) if parent else ()
 
 
 class Store:
@@ -68,6 +123,9 @@ class Store:
         self.libraries: dict[str, Library] = {}
         self.write_tokens: set[tuple[str, str]] = set()
         self.db = sqlite3.connect(str(path) if path else ":memory:", check_same_thread=False)
+        if path:  # a write-ahead log, synced at checkpoints: a commit costs no fsync, the file stays consistent
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.executescript(SCHEMA)
         self._load()
 
@@ -75,7 +133,7 @@ class Store:
         for lib, version in self.db.execute("SELECT lib, version FROM libraries"):
             self.library(*lib.split("/")).version = version
         for lib, kind, key, version, data in self.db.execute("SELECT lib, kind, key, version, data FROM objects"):
-            self.library(*lib.split("/")).objects(kind)[key] = Obj(key, version, json.loads(data))
+            self.library(*lib.split("/")).store(kind, Obj(key, version, json.loads(data)))
         for lib, kind, key, version in self.db.execute("SELECT lib, kind, key, version FROM deleted"):
             self.library(*lib.split("/")).deleted[(kind, key)] = version
         self.write_tokens = {(k, t) for k, t in self.db.execute("SELECT api_key, token FROM write_tokens")}
@@ -89,16 +147,14 @@ class Store:
 
     # ---- write-through -------------------------------------------------
     def put(self, lib: Library, kind: str, obj: Obj) -> None:
-        lib.objects(kind)[obj.key] = obj
-        lib._counts = None
+        lib.store(kind, obj)
         lib.deleted.pop((kind, obj.key), None)
         self.db.execute("INSERT OR REPLACE INTO objects VALUES (?, ?, ?, ?, ?)",
                         (lib.name, kind, obj.key, obj.version, json.dumps(obj.data)))
         self.db.execute("DELETE FROM deleted WHERE lib = ? AND kind = ? AND key = ?", (lib.name, kind, obj.key))
 
     def remove(self, lib: Library, kind: str, key: str, version: int) -> None:
-        lib.objects(kind).pop(key, None)
-        lib._counts = None
+        lib.drop(kind, key)
         lib.deleted[(kind, key)] = version
         self.db.execute("DELETE FROM objects WHERE lib = ? AND kind = ? AND key = ?", (lib.name, kind, key))
         self.db.execute("INSERT OR REPLACE INTO deleted VALUES (?, ?, ?, ?)", (lib.name, kind, key, version))
