@@ -233,3 +233,49 @@ def test_an_unchanged_write_leaves_listings_and_counts_as_they_were(client):
     status, body, _ = client.call("POST", "/items", [{"key": keys[0], "version": version, "title": TITLES[0]}])
     assert status == 200 and body["unchanged"] == {"0": keys[0]}
     assert client.get("/items?sort=title") == before
+
+
+def expected_order(items: list[dict[str, Any]], field: str, descending: bool) -> list[str]:
+    def key(o: dict[str, Any]) -> tuple[Any, ...]:
+        return (str(o["data"].get(field, "")).lower(), o["version"], o["key"])
+
+    return [o["key"] for o in sorted(items, key=key, reverse=descending)]
+
+
+def test_random_changes_keep_every_order_and_count_right(client):
+    """Orders already sorted and counts already kept, then 120 random writes: each listing as if sorted afresh."""
+    import random
+
+    rng = random.Random(14)
+    parents = client.create([book(f"{rng.choice(TITLES)} {i}") for i in range(12)])
+    notes: list[str] = []
+    for path in ("/items?sort=title", "/items?sort=dateModified", "/items?sort=date&direction=desc"):
+        client.get(path)  # the orders now exist and must be kept from here on
+    for step in range(120):
+        roll = rng.random()
+        if roll < 0.25:
+            parents += client.create([book(f"{rng.choice(TITLES)} {step}", date=str(rng.randint(1990, 2020)))])
+        elif roll < 0.45 and parents:
+            notes += client.create([note(rng.choice(parents), f"<p>note {step}</p>")])
+        elif roll < 0.65 and parents:
+            client.patch(rng.choice(parents), title=f"{rng.choice(TITLES)} renamed {step}")
+        elif roll < 0.75 and notes:
+            client.patch(rng.choice(notes), parentItem=rng.choice(parents))
+        elif roll < 0.85 and parents:
+            client.patch(rng.choice(parents), deleted=rng.choice([0, 1]))
+        elif len(parents) > 3:
+            gone = parents.pop(rng.randrange(len(parents)))
+            client.delete(gone)
+            everything = {o["key"] for o in client.get("/items?includeTrashed=1&limit=100")}
+            notes = [k for k in notes if k in everything]
+    items = client.get("/items?includeTrashed=1&limit=100")
+    assert len(items) == len(parents) + len(notes) < 100
+    for field, descending in (("title", False), ("title", True), ("dateModified", True), ("date", True)):
+        direction = "desc" if descending else "asc"
+        listed = [o["key"] for o in client.get(f"/items?includeTrashed=1&limit=100&sort={field}&direction={direction}")]
+        assert listed == expected_order(items, field, descending), field
+    visible = [o for o in items if not o["data"].get("deleted")]
+    assert [o["key"] for o in client.get("/items?limit=100&sort=title")] == expected_order(visible, "title", False)
+    for parent in parents:
+        expected = sum(1 for o in items if o["data"].get("parentItem") == parent)
+        assert num_children(client, parent) == expected

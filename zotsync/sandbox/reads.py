@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import urlencode
 
@@ -94,10 +94,10 @@ def sort_objects(req: Request, objs: list[Obj], default: str = "dateModified") -
     return sorted(objs, key=sort_key(field), reverse=descending)
 
 
-def ordered(lib: Library, kind: str, field: str, descending: bool) -> list[Obj]:
-    """Every object of a kind in one order, sorted once per library revision."""
-    return lib.cached(("order", kind, field, descending),
-                      lambda: sorted(lib.objects(kind).values(), key=sort_key(field), reverse=descending))
+def ordered(lib: Library, kind: str, field: str, descending: bool) -> Iterable[Obj]:
+    """Every object of a kind in one order (the library keeps it sorted as objects change)."""
+    objs = lib.ordered(kind, field, sort_key(field))
+    return reversed(objs) if descending else objs
 
 
 def page(req: Request, objs: list[Any], fmt: str) -> tuple[list[Any], int, int | None]:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import bisect
 import json
 import sqlite3
 import threading
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,35 @@ class Obj:
     data: dict[str, Any]
 
 
+class Order:
+    """All objects of one kind in ascending order of ``key``, kept sorted as objects change.
+
+    Each object's sort key is remembered as it was when stored, so an object found again (even
+    after its data was changed in place) is taken out by a binary search, never by a scan."""
+
+    def __init__(self, key: Callable[[Obj], Any], objects: Iterable[Obj]) -> None:
+        self.key = key
+        pairs = sorted(((key(o), o) for o in objects), key=lambda pair: pair[0])
+        self.keys: list[Any] = [k for k, _ in pairs]
+        self.objs: list[Obj] = [o for _, o in pairs]
+        self.at: dict[str, Any] = {o.key: k for k, o in pairs}
+
+    def add(self, obj: Obj) -> None:
+        self.remove(obj.key)
+        sort_key = self.key(obj)
+        i = bisect.bisect_left(self.keys, sort_key)
+        self.keys.insert(i, sort_key)
+        self.objs.insert(i, obj)
+        self.at[obj.key] = sort_key
+
+    def remove(self, key: str) -> None:
+        sort_key = self.at.pop(key, None)
+        if sort_key is not None:
+            i = bisect.bisect_left(self.keys, sort_key)
+            del self.keys[i]
+            del self.objs[i]
+
+
 @dataclass
 class Library:
     """One library's objects, with the indexes that keep every request independent of its size.
@@ -46,6 +76,7 @@ class Library:
     revision: int = 0
     _links: dict[str, set[str]] = field(default_factory=dict)  # link name -> keys of the objects that make it
     _linked: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)  # (kind, key) -> its link names
+    _orders: dict[tuple[str, str], Order] = field(default_factory=dict)  # (kind, sort name) -> order
     _cache: dict[Hashable, list[Obj]] = field(default_factory=dict)
     _cache_revision: int = 0
 
@@ -66,11 +97,17 @@ class Library:
             self._linked[(kind, obj.key)] = names
             for name in names:
                 self._links.setdefault(name, set()).add(obj.key)
+        for (order_kind, _), order in self._orders.items():
+            if order_kind == kind:
+                order.add(obj)
         self.revision += 1
 
     def drop(self, kind: str, key: str) -> None:
         self._unlink(kind, key)
         self.objects(kind).pop(key, None)
+        for (order_kind, _), order in self._orders.items():
+            if order_kind == kind:
+                order.remove(key)
         self.revision += 1
 
     def _unlink(self, kind: str, key: str) -> None:
@@ -89,6 +126,15 @@ class Library:
     def child_count(self, name: str) -> int:
         """Children of an item (or items of a collection, with prefix 'c:'; sub-collections, 'cc:')."""
         return len(self._links.get(name, _NONE))
+
+    def ordered(self, kind: str, name: str, key: Callable[[Obj], Any]) -> list[Obj]:
+        """Every object of a kind in ascending ``key`` order: sorted once, then kept as objects change.
+
+        ``name`` identifies the order (one per key function); the caller must not change the list."""
+        order = self._orders.get((kind, name))
+        if order is None:
+            order = self._orders[(kind, name)] = Order(key, self.objects(kind).values())
+        return order.objs
 
     def cached(self, key: Hashable, compute: Callable[[], list[Obj]]) -> list[Obj]:
         """``compute()``, remembered until the next change of the library (callers must not change the list)."""
