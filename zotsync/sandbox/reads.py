@@ -141,11 +141,13 @@ def link_header(req: Request, base: str, lib: Library, total: int, limit: int | 
 
 
 def listing(req: Request, lib: Library, select: Callable[[], list[Obj]], base: str, kind: str = "item") -> Response:
-    """One page of ``select()`` (the filtered, sorted objects), which is computed once per library revision."""
+    """One page of ``select()`` (the filtered, sorted objects), computed once per library revision."""
     validate_params(req)
     if not_modified(req, lib):
         return Response(304, bare=True)
-    objs = lib.cached(("listing", kind, req.path, selection_params(req)), select)
+    # key lists are cheap to select and rarely asked twice: not cached
+    by_keys = bool(req.query.get("itemKey"))
+    objs = select() if by_keys else lib.cached(("listing", kind, req.path, selection_params(req)), select)
     fmt = req.query.get("format", "json")
     chunk, total, limit = page(req, objs, fmt)
     headers = {"Last-Modified-Version": str(lib.version), "Total-Results": str(total),
