@@ -2,6 +2,7 @@
 
     python benchmarks/run.py            # all scenarios, about two minutes
     python benchmarks/run.py --only e   # one scenario
+    python benchmarks/run.py --scale    # benchmarks/scale.py: the sandbox, sync, start-up, grouping at scale
 
 Each line reads ``name: measured (target)``. The sandbox runs in its own process
 (with the real server's rate limit), so CPU and memory are zotsync's own.
@@ -218,9 +219,14 @@ def machine() -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--only", choices=["abc", "d", "e"], action="append")
+    parser.add_argument("--scale", action="store_true", help="run benchmarks/scale.py instead (libraries up to 100k)")
+    parser.add_argument("--quick", action="store_true", help="with --scale: smaller libraries")
     args = parser.parse_args()
-    chosen = args.only or ["abc", "d", "e"]
     print(f"machine: {machine()}")
+    if args.scale:
+        import scale
+        return scale.run(args.quick, list(scale.SECTIONS))
+    chosen = args.only or ["abc", "d", "e"]
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         for name, func in (("abc", scenario_abc), ("d", scenario_d), ("e", scenario_e)):

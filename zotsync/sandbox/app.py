@@ -148,28 +148,26 @@ class SandboxApp:
         route = "/".join(p if i % 2 == 0 else "*" for i, p in enumerate(parts))
         key = parts[1] if len(parts) > 1 else None
         if route == "items":
-            return reads.listing(req, lib, reads.items_for(req, lib, "all"), base)
+            return reads.item_listing(req, lib, base, "all")
         if parts[:1] == ["items"] and len(parts) == 2 and parts[1] in {"top", "trash"}:
-            return reads.listing(req, lib, reads.items_for(req, lib, parts[1]), base)
+            return reads.item_listing(req, lib, base, parts[1])
         if route == "items/*" and key:
             if not re.match(r"^[A-Z0-9]{8}$", key):
                 raise HttpError(404, "Not found")
             return reads.single_item(lib, key, base)
         if route == "items/*/children" and key:
-            return reads.listing(req, lib, reads.items_for(req, lib, "children", key), base)
+            return reads.item_listing(req, lib, base, "children", key)
         if route == "collections":
-            return reads.listing(req, lib, list(lib.collections.values()), base, "collection")
+            return reads.collection_listing(req, lib, base, lambda c: True)
         if route == "collections/top" or (route == "collections/*" and key == "top"):
-            top = [c for c in lib.collections.values() if not c.data.get("parentCollection")]
-            return reads.listing(req, lib, top, base, "collection")
+            return reads.collection_listing(req, lib, base, lambda c: not c.data.get("parentCollection"))
         if route == "collections/*" and key:
             return reads.single_collection(lib, key, base)
         if route == "collections/*/collections" and key:
-            subs = [c for c in lib.collections.values() if c.data.get("parentCollection") == key]
-            return reads.listing(req, lib, subs, base, "collection")
+            return reads.collection_listing(req, lib, base, lambda c: c.data.get("parentCollection") == key)
         if route in {"collections/*/items", "collections/*/items/*"} and key and parts[3:] in ([], ["top"]):
             scope = "collection_top" if parts[3:] == ["top"] else "collection"
-            return reads.listing(req, lib, reads.items_for(req, lib, scope, key), base)
+            return reads.item_listing(req, lib, base, scope, key)
         if route == "deleted":
             return reads.deleted(req, lib)
         if route in {"searches", "tags", "groups"}:

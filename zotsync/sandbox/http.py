@@ -35,7 +35,7 @@ class Response:
 
     @classmethod
     def json(cls, payload: Any, status: int = 200, **headers: str) -> Response:
-        body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+        body = json.dumps(payload, ensure_ascii=False, check_circular=False).encode("utf-8")  # payloads are trees
         return cls(status, body, {"Content-Type": "application/json", **_names(headers)})
 
     @classmethod

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from zotsync import dates
@@ -36,9 +37,15 @@ def full_data(obj: Obj) -> dict[str, Any]:
     return out
 
 
+@lru_cache(maxsize=64)
+def _library_json_of(lib_type: str, lib_id: int) -> dict[str, Any]:
+    """Shared between every rendered object of a library (json.dumps only reads it)."""
+    return {"type": lib_type, "id": lib_id, "name": f"{lib_type} {lib_id}",
+            "links": {"alternate": {"href": f"{WEBSITE}/{lib_type}s/{lib_id}", "type": "text/html"}}}
+
+
 def _library_json(lib: Library, base: str) -> dict[str, Any]:
-    return {"type": lib.lib_type, "id": lib.lib_id, "name": f"{lib.lib_type} {lib.lib_id}",
-            "links": {"alternate": {"href": f"{WEBSITE}/{lib.lib_type}s/{lib.lib_id}", "type": "text/html"}}}
+    return _library_json_of(lib.lib_type, lib.lib_id)
 
 
 def _links(lib: Library, base: str, kind: str, key: str, parent: str | None) -> dict[str, Any]:
@@ -60,6 +67,13 @@ def creator_summary(creators: list[dict[str, str]]) -> str:
     return f"{names[0]} et al."
 
 
+@lru_cache(maxsize=8192)
+def parsed_date(date: str) -> str:
+    """The server's ``parsedDate`` of a date field, or "" when it has none (dates repeat: cached)."""
+    parsed = dates.to_iso(date)
+    return parsed if parsed[:4].isdigit() and all(c.isdigit() or c == "-" for c in parsed) else ""
+
+
 def item_meta(lib: Library, obj: Obj) -> dict[str, Any]:
     data = obj.data
     if data["itemType"] == "attachment":
@@ -67,8 +81,8 @@ def item_meta(lib: Library, obj: Obj) -> dict[str, Any]:
     meta: dict[str, Any] = {}
     if data.get("creators"):
         meta["creatorSummary"] = creator_summary(data["creators"])
-    parsed = dates.to_iso(data.get("date", "")) if data.get("date") else ""
-    if parsed and parsed[:4].isdigit() and all(c.isdigit() or c == "-" for c in parsed):
+    parsed = parsed_date(data["date"]) if data.get("date") else ""
+    if parsed:
         meta["parsedDate"] = parsed
     meta["numChildren"] = lib.child_count(obj.key) if data["itemType"] != "note" else 0
     return meta

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import urlencode
 
@@ -68,9 +69,14 @@ def filter_items(req: Request, objs: list[Obj]) -> list[Obj]:
     return objs
 
 
-def sort_objects(req: Request, objs: list[Obj], default: str = "dateModified") -> list[Obj]:
+def sort_order(req: Request, default: str) -> tuple[str, bool]:
+    """(field, descending) of a listing: dates newest first, everything else ascending, unless asked."""
     field = req.query.get("sort", default)
-    descending = req.query.get("direction", "desc" if field in {"dateAdded", "dateModified"} else "asc") == "desc"
+    return field, req.query.get("direction", "desc" if field in {"dateAdded", "dateModified"} else "asc") == "desc"
+
+
+def sort_key(field: str) -> Callable[[Obj], tuple[Any, ...]]:
+    """A total order (the key breaks every tie), so filtering a sorted list keeps it sorted."""
 
     def key(o: Obj) -> tuple[Any, ...]:
         if field == "creator":
@@ -80,7 +86,18 @@ def sort_objects(req: Request, objs: list[Obj], default: str = "dateModified") -
             value = o.data.get(field, "")
         return (str(value).lower(), o.version, o.key)
 
-    return sorted(objs, key=key, reverse=descending)
+    return key
+
+
+def sort_objects(req: Request, objs: list[Obj], default: str = "dateModified") -> list[Obj]:
+    field, descending = sort_order(req, default)
+    return sorted(objs, key=sort_key(field), reverse=descending)
+
+
+def ordered(lib: Library, kind: str, field: str, descending: bool) -> Iterable[Obj]:
+    """Every object of a kind in one order (the library keeps it sorted as objects change)."""
+    objs = lib.ordered(kind, field, sort_key(field))
+    return reversed(objs) if descending else objs
 
 
 def page(req: Request, objs: list[Any], fmt: str) -> tuple[list[Any], int, int | None]:
@@ -123,12 +140,15 @@ def link_header(req: Request, base: str, lib: Library, total: int, limit: int | 
     return ", ".join(links)
 
 
-def listing(req: Request, lib: Library, objs: list[Obj], base: str, kind: str = "item") -> Response:
+def listing(req: Request, lib: Library, select: Callable[[], list[Obj]], base: str, kind: str = "item") -> Response:
+    """One page of ``select()`` (the filtered, sorted objects), computed once per library revision."""
     validate_params(req)
     if not_modified(req, lib):
         return Response(304, bare=True)
+    # key lists are cheap to select and rarely asked twice: not cached
+    by_keys = bool(req.query.get("itemKey"))
+    objs = select() if by_keys else lib.cached(("listing", kind, req.path, selection_params(req)), select)
     fmt = req.query.get("format", "json")
-    objs = sort_objects(req, filter_items(req, objs), "dateModified" if kind == "item" else "name")
     chunk, total, limit = page(req, objs, fmt)
     headers = {"Last-Modified-Version": str(lib.version), "Total-Results": str(total),
                "Link": link_header(req, base, lib, total, limit)}
@@ -142,21 +162,65 @@ def listing(req: Request, lib: Library, objs: list[Obj], base: str, kind: str = 
     return response
 
 
-def items_for(req: Request, lib: Library, scope: str, key: str | None = None) -> list[Obj]:
-    include_trashed = req.query.get("includeTrashed") in {"1", "true"}
-    objs = list(lib.items.values())
-    if scope == "trash":
-        return [o for o in objs if o.data.get("deleted")]
+def selection_params(req: Request) -> tuple[tuple[str, str], ...]:
+    """The query parameters that decide which objects a listing holds and in what order (not the page)."""
+    return tuple(sorted((k, v) for k, v in req.query.items() if k not in {"start", "limit", "format", "key"}))
+
+
+def item_listing(req: Request, lib: Library, base: str, scope: str, key: str | None = None) -> Response:
+    return listing(req, lib, lambda: select_items(req, lib, scope, key), base)
+
+
+def collection_listing(req: Request, lib: Library, base: str, keep: Callable[[Obj], bool]) -> Response:
+    return listing(req, lib, lambda: filter_items(req, [c for c in ordered(lib, "collection", *sort_order(req, "name"))
+                                                        if keep(c)]), base, "collection")
+
+
+def select_items(req: Request, lib: Library, scope: str, key: str | None = None) -> list[Obj]:
+    """The items of a listing (scope: all, top, trash, children, collection, collection_top), filtered and sorted.
+
+    Whole-library scopes filter the library's cached order; key lists, children and collections
+    sort just their own few items (the order is total, so both give the same sequence).
+    """
+    keep = scope_test(req, lib, scope, key)
+    wanted = req.query.get("itemKey")
+    if wanted:
+        pool = [lib.items[k] for k in dict.fromkeys(wanted.split(",")) if k in lib.items]
+    elif scope in {"children", "collection", "collection_top"}:
+        pool = [lib.items[k] for k in scope_keys(lib, scope, key or "")]
+    else:
+        return filter_items(req, [o for o in ordered(lib, "item", *sort_order(req, "dateModified")) if keep(o)])
+    return filter_items(req, sort_objects(req, [o for o in pool if keep(o)]))
+
+
+def scope_keys(lib: Library, scope: str, key: str) -> set[str]:
     if scope == "children":
-        return [o for o in objs if o.data.get("parentItem") == key]
-    if scope.startswith("collection"):
-        members = {o.key for o in objs if key in o.data.get("collections", [])}
-        objs = [o for o in objs if o.key in members or (scope == "collection" and o.data.get("parentItem") in members)]
-    if not include_trashed:
-        objs = [o for o in objs if not o.data.get("deleted")]
-    if scope.endswith("top"):
-        objs = [o for o in objs if not o.data.get("parentItem")]
-    return objs
+        return lib.linked(key)
+    members = lib.linked("c:" + key)
+    if scope == "collection_top":
+        return members
+    return members.union(*(lib.linked(member) for member in members))
+
+
+def scope_test(req: Request, lib: Library, scope: str, key: str | None) -> Callable[[Obj], bool]:
+    """Whether an item belongs to the scope (trashed items only with includeTrashed, except in the trash)."""
+    if scope == "trash":
+        return lambda o: bool(o.data.get("deleted"))
+    if scope == "children":
+        return lambda o: o.data.get("parentItem") == key
+    include_trashed = req.query.get("includeTrashed") in {"1", "true"}
+    members = lib.linked("c:" + (key or "")) if scope.startswith("collection") else None
+    top_only = scope.endswith("top")
+
+    def keep(o: Obj) -> bool:
+        data = o.data
+        if members is not None and o.key not in members and not (scope == "collection" and data.get("parentItem") in members):
+            return False
+        if not include_trashed and data.get("deleted"):
+            return False
+        return not (top_only and data.get("parentItem"))
+
+    return keep
 
 
 def single_item(lib: Library, key: str, base: str) -> Response:

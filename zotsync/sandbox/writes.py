@@ -230,13 +230,13 @@ class Writer:
     def _delete(self, kind: str, key: str, version: int) -> None:
         self.store.remove(self.lib, kind, key, version)
         if kind == "item":
-            for child in [o.key for o in self.lib.items.values() if o.data.get("parentItem") == key]:
+            for child in sorted(self.lib.linked(key)):
                 self.store.remove(self.lib, "item", child, version)
         else:
-            for item in self.lib.items.values():
-                if key in item.data.get("collections", []):
-                    item.data["collections"] = [c for c in item.data["collections"] if c != key]
-                    self.store.put(self.lib, "item", item)
+            for member in sorted(self.lib.linked("c:" + key)):
+                item = self.lib.items[member]
+                item.data["collections"] = [c for c in item.data["collections"] if c != key]
+                self.store.put(self.lib, "item", item)
 
 
 def _int_header(raw: str) -> int:
