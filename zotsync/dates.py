@@ -2,8 +2,8 @@
 
 >>> to_iso("July 13, 2016"), to_iso("2016/7/13"), to_iso("13 luglio 2016"), to_iso("Jul 2016")
 ('2016-07-13', '2016-07-13', '2016-07-13', '2016-07')
->>> to_iso("Spring 2016")
-'Spring 2016'
+>>> to_iso("Spring 2016"), to_iso("2016/07/13/"), to_iso("2016///Summer")
+('Spring 2016', '2016-07-13', '2016')
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ for _number, _names in enumerate(
         MONTHS.setdefault(_name, _number)
 
 _ISO = re.compile(r"^(\d{4})(?:[-/.](\d{1,2})(?:[-/.](\d{1,2}))?)?(?:[T ]\d{1,2}:\d{2}.*)?$")
+_RIS = re.compile(r"^(\d{4})/(\d{0,2})/(\d{0,2})/.*$")  # RIS: YYYY/MM/DD/other info, any part empty
 _DMY = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
 _WORDS = re.compile(r"[A-Za-zÀ-ÿ]+\.?|\d+")
 
@@ -49,7 +50,7 @@ def _iso(year: int, month: int = 0, day: int = 0) -> str:
 def to_iso(text: str) -> str:
     """ISO form of a date string; text that is not a plain date is returned unchanged."""
     raw = " ".join(str(text).split())
-    match = _ISO.match(raw)
+    match = _ISO.match(raw) or _RIS.match(raw)
     if match:
         year, month, day = (int(g) if g else 0 for g in match.groups())
         return _iso(year, month, day)
