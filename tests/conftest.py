@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, settings
 
+from tests.live_server import LiveServer
 from zotsync.sandbox.app import Account
 from zotsync.sandbox.server import SandboxServer
 
@@ -64,6 +65,15 @@ class Cli:
         proc = self.run("sync", *map(str, paths), "--library", f"user:{USER_ID}", "--json-report", str(report), *extra)
         data = json.loads(report.read_text()) if report.exists() else {}
         return proc, data
+
+
+@pytest.fixture
+def live() -> Iterator[LiveServer]:
+    """A loopback stand-in for the live sources (doi.org, Semantic Scholar, OAI-PMH, VuFind)."""
+    server = LiveServer()
+    server.start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture

@@ -2,23 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
-
 from tests.conftest import FIXTURES, USER_ID, library_items
 from tests.live_server import Answer, LiveServer
+from zotsync.fetch.semanticscholar import PAPER_FIELDS
 
 LIVE = FIXTURES / "live"
 DOI = "10.1126/science.169.3946.635"
-
-
-@pytest.fixture
-def live() -> Iterator[LiveServer]:
-    server = LiveServer()
-    server.start()
-    yield server
-    server.stop()
 
 
 def live_env(live: LiveServer) -> dict[str, str]:
@@ -104,8 +93,7 @@ def test_an_interrupted_harvest_is_done_again_without_duplicates(cli, sandbox, l
 
 
 PAPER = "2d5673caa9e6af3a7b82a43f19ee920992db07ad"
-S2_FIELDS = ("paperId,externalIds,url,title,abstract,venue,publicationVenue,year,publicationDate,"
-             "publicationTypes,journal,authors")
+S2_FIELDS = PAPER_FIELDS
 
 
 def test_a_paper_with_its_references_lands_related_and_a_rerun_writes_nothing(cli, sandbox, live):

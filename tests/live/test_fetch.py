@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,6 +12,7 @@ from tests.live_server import Answer, LiveServer
 from zotsync.fetch.http import Fetcher, NotCached, Pace
 from zotsync.fetch.oai import harvest
 from zotsync.fetch.run import Services, fetch_all
+from zotsync.fetch.semanticscholar import PAPER_FIELDS
 from zotsync.fetch.targets import DoiTarget, OaiTarget, RecordTarget, S2Target, VufindTarget, s2_target, target_of
 from zotsync.library.transport import RetryPolicy
 from zotsync.sources import parse_text
@@ -20,22 +20,13 @@ from zotsync.sources.base import Document
 
 LIVE = FIXTURES / "live"
 PAPER = "2d5673caa9e6af3a7b82a43f19ee920992db07ad"
-S2_FIELDS = ("paperId,externalIds,url,title,abstract,venue,publicationVenue,year,publicationDate,"
-             "publicationTypes,journal,authors")
+S2_FIELDS = PAPER_FIELDS
 
 
 class Log(dict[str, str]):
     def last_harvest(self, key: str) -> str | None:
         return self.get(key)
 
-
-
-@pytest.fixture
-def live() -> Iterator[LiveServer]:
-    server = LiveServer()
-    server.start()
-    yield server
-    server.stop()
 
 
 def fetcher(tmp_path: Path, offline: bool = False) -> Fetcher:
