@@ -20,6 +20,7 @@ from zotsync.library.mirror import known_collections, refresh_mirror, snapshot
 from zotsync.match import LibraryIndex, assign_keys
 from zotsync.model import Parsed, Result, RunResult
 from zotsync.plan import plan, replan
+from zotsync.positions import follow_moves
 from zotsync.state import State, now
 from zotsync.works import file_in, group
 
@@ -59,6 +60,7 @@ def sync(sources: list[Source], library: Library, state: State, library_uri: str
     progress.phase(f"reading the library ({len(works)} works from {parsed.files} documents)")
     refresh_mirror(library, state)
     snap = snapshot(state, library_uri, known_collections(library, state, {n for w in works for n in w.collections}))
+    works = follow_moves(works, snap)
     derive = key_deriver(library_uri)
     progress.phase("planning")
     the_plan = plan(assign_keys(works, snap, LibraryIndex.from_mirror(snap.mirror), derive), snap, derive)

@@ -92,10 +92,10 @@ class BibtexParser:
                 doc.warn(problem.message, problem.line)
         out: list[Parsed] = []
         occurrences: dict[str, int] = {}
-        for entry in entries:
+        for place, entry in enumerate(entries, 1):
             seen = occurrences[entry.key] = occurrences.get(entry.key, 0) + 1
             try:
-                out.append(_to_parsed(entry, doc, seen))
+                out.append(_to_parsed(entry, doc, seen, place))
             except (ValueError, KeyError, TypeError, IndexError) as exc:
                 doc.report(doc.error(f"entry {entry.key!r}: {exc}", entry.line))
         if not out:
@@ -172,10 +172,10 @@ def _resolve_crossrefs(entries: list[bibscan.Entry]) -> None:
             resolve(entry, frozenset())
 
 
-def _to_parsed(entry: bibscan.Entry, doc: Document, occurrence: int) -> Parsed:
+def _to_parsed(entry: bibscan.Entry, doc: Document, occurrence: int, place: int) -> Parsed:
     item, notes = entry_to_item(entry.kind, entry.fields, entry.key)
-    local = entry.key if occurrence == 1 else f"{entry.key}~{occurrence}"
-    return Parsed(source=common.identity("bibtex", item, doc, local=local), item=item,
+    local = (entry.key if occurrence == 1 else f"{entry.key}~{occurrence}") if entry.key else ""
+    return Parsed(source=common.identity("bibtex", item, doc, local=local, place=place), item=item,
                   origin=f"{doc.origin}:{entry.line}", notes=notes)
 
 

@@ -19,14 +19,16 @@ def work_key(item: dict[str, Any]) -> str:
     return hashlib.sha1(basis.encode("utf-8")).hexdigest()[:16]
 
 
-def identity(kind: str, item: dict[str, Any], doc: Document, native: str = "", local: str = "") -> str:
+def identity(kind: str, item: dict[str, Any], doc: Document, native: str = "", local: str = "",
+             place: int = 0) -> str:
     """The one builder of source identities.
 
     ``native`` is an id the source gives that is unique everywhere (a VuFind record id, a
     Semantic Scholar paper id): ``kind:native``. ``local`` is unique only within its
     document (a citation key, a CSL id): it is scoped by the document's path relative to
     its source root, so ``a/refs.bib`` and ``b/refs.bib`` with the same key stay apart.
-    Without either: the handle, else the DOI, else a work key.
+    Without either: the handle, else the DOI, else the record's ``place`` in its document
+    (``kind:scope@n``, see zotsync.positions), else a work key.
     """
     if native:
         return f"{kind}:{native}"
@@ -38,6 +40,8 @@ def identity(kind: str, item: dict[str, Any], doc: Document, native: str = "", l
     doi = ids.clean_doi(item.get("DOI", ""))
     if doi:
         return f"doi:{doi.lower()}"
+    if place:
+        return f"{kind}:{doc.scope}@{place}"
     return f"{kind}:{work_key(item)}"
 
 

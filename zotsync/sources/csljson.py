@@ -83,7 +83,7 @@ class CslJsonParser:
                 doc.report(doc.error(f"record {n} has no title: not read"))
                 continue
             cid = _scalar(record.get("id"))
-            out.append(Parsed(source=common.identity("csl", item, doc, local=cid), item=item, origin=doc.origin))
+            out.append(Parsed(source=common.identity("csl", item, doc, local=cid, place=n), item=item, origin=doc.origin))
         if not out:
             raise ParseError("no CSL-JSON items found", doc.origin)
         return out

@@ -58,12 +58,12 @@ class RisParser:
 
     def parse(self, text: str, doc: Document) -> list[Parsed]:
         out: list[Parsed] = []
-        for record, line in read_records(text, doc):
+        for place, (record, line) in enumerate(read_records(text, doc), 1):
             item = record_to_item(record)
             if len(item) <= 3:
                 doc.report(doc.error("record has no title, creator or date; not imported", line))
                 continue
-            out.append(Parsed(source=common.identity("ris", item, doc, local=common.work_key(item)), item=item,
+            out.append(Parsed(source=common.identity("ris", item, doc, place=place), item=item,
                               origin=f"{doc.origin}:{line}", notes=_notes(record)))
         if not out:
             raise ParseError("no RIS records found", doc.origin)
