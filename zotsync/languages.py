@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-import langcodes
-
 
 @lru_cache(maxsize=512)
 def to_code(value: str) -> str:
@@ -20,6 +18,8 @@ def to_code(value: str) -> str:
     tag = _as_tag(text) if len(text) <= 3 or "-" in text or "_" in text else None
     if tag:
         return tag
+    import langcodes  # its data takes 40 ms to load: only when a language is read
+
     for lang in (None, "en", "it", "es", "de", "fr", "he", "pt"):
         try:
             found = langcodes.find(text, language=lang) if lang else langcodes.find(text)
@@ -31,6 +31,8 @@ def to_code(value: str) -> str:
 
 def _as_tag(text: str) -> str | None:
     """The standard form of something that looks like a language code ("eng", "en_US"), if it is one."""
+    import langcodes
+
     try:
         tag = str(langcodes.standardize_tag(text.replace("_", "-")))
     except (ValueError, LookupError):  # not a code at all: the caller tries it as a name

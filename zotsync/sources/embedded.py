@@ -12,14 +12,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-
-from bs4 import BeautifulSoup
+from typing import TYPE_CHECKING
 
 from zotsync import ids
 from zotsync.sources import partial
 from zotsync.sources.partial import Partial
 from zotsync.sources.repository_types import type_from_label
 from zotsync.text import squash
+
+if TYPE_CHECKING:
+    from bs4 import BeautifulSoup
 
 
 @dataclass(frozen=True)

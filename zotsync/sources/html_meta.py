@@ -15,10 +15,8 @@ from __future__ import annotations
 
 import re
 import warnings
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
-
-from bs4 import BeautifulSoup, XMLParsedAsHTMLWarning
 
 from zotsync import ids
 from zotsync.errors import ParseError
@@ -26,6 +24,9 @@ from zotsync.model import Parsed
 from zotsync.sources import coins, common, embedded, page_text, partial, schemaorg
 from zotsync.sources.base import Document, suffix
 from zotsync.sources.partial import Partial
+
+if TYPE_CHECKING:
+    from bs4 import BeautifulSoup
 
 HTML_MARKERS = re.compile(r"<html[\s>]|<head[\s>]|<meta\s|<body[\s>]")
 VUFIND_RECORD = re.compile(r"/Record/([^/?#\s\"']+)/(?:Holdings|Description|Details|TOC|UserComments|Reviews|Export|"
@@ -44,6 +45,8 @@ class HtmlMetaParser:
         return 0.2 if suffix(filename) in {"html", "htm", "xhtml"} else 0.0
 
     def parse(self, text: str, doc: Document) -> list[Parsed]:
+        from bs4 import BeautifulSoup, XMLParsedAsHTMLWarning  # here, not at start-up: sniffing needs none of it
+
         with warnings.catch_warnings():  # a document forced to be read as HTML that is XML: read it all the same
             warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
             soup = BeautifulSoup(text, "lxml")

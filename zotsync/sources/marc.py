@@ -25,8 +25,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-import pymarc
-
 from zotsync import ids
 from zotsync.model import Parsed
 from zotsync.sources import common
@@ -93,6 +91,8 @@ def records_from_marc(data: str | bytes, doc: Document, id_kind: str = "") -> li
     record. Without it the 001 is only unique within this document.
     """
     raw = data if isinstance(data, bytes) else record_bytes(data)
+    import pymarc  # here, not at start-up: sniffing needs none of it
+
     out: list[Parsed] = []
     with _quiet_pymarc():
         reader = pymarc.MARCReader(raw, to_unicode=True, force_utf8=False, utf8_handling="replace")
@@ -109,6 +109,8 @@ def records_from_marcxml(data: str | bytes, doc: Document, id_kind: str = "") ->
     raw = data.encode("utf-8") if isinstance(data, str) else data
     if isinstance(data, str):
         raw = re.sub(rb"^\s*<\?xml[^>]*\?>", b'<?xml version="1.0" encoding="UTF-8"?>', raw.lstrip(b"\xef\xbb\xbf"))
+    import pymarc
+
     try:
         with _quiet_pymarc():
             records = pymarc.parse_xml_to_array(io.BytesIO(raw), strict=False)

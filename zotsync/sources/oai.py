@@ -20,8 +20,6 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from lxml import etree
-
 from zotsync import ids
 from zotsync.errors import ParseError
 from zotsync.model import Parsed
@@ -131,6 +129,8 @@ def oai_page(body: str | bytes, doc: Document) -> OaiPage:
 
 
 def parse_xml(body: str | bytes, doc: Document) -> Any:
+    from lxml import etree  # here, not at start-up: sniffing needs none of it
+
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, remove_comments=True)
     data = body.encode("utf-8") if isinstance(body, str) else body
     if isinstance(body, str):
@@ -143,13 +143,13 @@ def parse_xml(body: str | bytes, doc: Document) -> Any:
 
 
 def _local(element: Any) -> str:
-    tag = element.tag
-    return etree.QName(tag).localname if isinstance(tag, str) else ""
+    tag = element.tag  # "{namespace}name" or "name" (lxml's form)
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
 
 
 def _ns(element: Any) -> str:
     tag = element.tag
-    return etree.QName(tag).namespace or "" if isinstance(tag, str) else ""
+    return tag[1:].split("}", 1)[0] if isinstance(tag, str) and tag.startswith("{") else ""
 
 
 def _child(element: Any, name: str) -> Any:
@@ -177,6 +177,8 @@ def _records(root: Any) -> list[Any]:
 def _from_metadata(metadata: Any, doc: Document, where: str) -> list[Parsed]:
     marc = next((e for e in metadata.iter() if (_ns(e), _local(e)) == (MARC_NS, "record")), None)
     if marc is not None:  # metadataPrefix marc21: the MARC reader's
+        from lxml import etree
+
         return records_from_marcxml(etree.tostring(marc), doc)
     item = metadata_item(metadata)
     if item is None:

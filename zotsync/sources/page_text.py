@@ -11,13 +11,15 @@ shown under the title (``.abstract``) gives the abstract. Rows of other tables
 from __future__ import annotations
 
 import re
-
-from bs4 import BeautifulSoup, Tag
+from typing import TYPE_CHECKING
 
 from zotsync.sources import coins, partial
 from zotsync.sources.embedded import label_type
 from zotsync.sources.partial import Partial
 from zotsync.text import squash
+
+if TYPE_CHECKING:
+    from bs4 import BeautifulSoup, Tag
 
 IMPRINT = {"published", "publisher", "publication", "imprint", "veröffentlicht", "erschienen", "verlag", "impressum",
            "publicado", "publicación", "editorial", "pubblicazione", "pubblicato", "editore", "publié", "édition",

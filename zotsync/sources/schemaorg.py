@@ -12,9 +12,6 @@ import logging
 import re
 from typing import Any
 
-import lxml.html
-from lxml import etree
-
 from zotsync import ids
 from zotsync.sources import partial
 from zotsync.sources.partial import Partial
@@ -54,6 +51,7 @@ def _extract(html: str, syntaxes: list[str]) -> dict[str, Any]:
     # imported here, not at the top: extruct (rdflib, mf2py) takes about 0.5 s to import, and every run
     # loads every parser; only pages that carry schema.org markup pay for it
     import extruct
+    from lxml import etree
 
     try:
         found: dict[str, Any] = extruct.extract(html, base_url=BASE, syntaxes=syntaxes, uniform=True, errors="ignore")
@@ -68,6 +66,9 @@ def _rdfa_part(html: str) -> str:
 
     "" when the page cannot be parsed or still carries more RDFa properties than a record page does.
     """
+    import lxml.html
+    from lxml import etree
+
     try:
         tree = lxml.html.document_fromstring(html)
     except (ValueError, etree.LxmlError) as exc:
