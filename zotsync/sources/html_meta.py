@@ -24,6 +24,7 @@ from zotsync.model import Parsed
 from zotsync.sources import coins, common, embedded, page_text, partial, schemaorg
 from zotsync.sources.base import Document, suffix
 from zotsync.sources.partial import Partial
+from zotsync.sources.sanitize import no_surrogates
 
 if TYPE_CHECKING:
     from bs4 import BeautifulSoup
@@ -49,7 +50,7 @@ class HtmlMetaParser:
 
         with warnings.catch_warnings():  # a document forced to be read as HTML that is XML: read it all the same
             warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
-            soup = BeautifulSoup(text, "lxml")
+            soup = BeautifulSoup(no_surrogates(text), "lxml")
         spans = list(dict.fromkeys(str(s.get("title") or "") for s in soup.select("span.Z3988") if s.get("title")))
         metas = embedded.read_metas(soup)
         page_lang = str(soup.html.get("lang") or "") if soup.html else ""

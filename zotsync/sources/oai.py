@@ -28,6 +28,7 @@ from zotsync.sources import record_fields as rf
 from zotsync.sources.base import Document
 from zotsync.sources.dc_types import best_type
 from zotsync.sources.marc import records_from_marcxml
+from zotsync.sources.sanitize import no_surrogates
 from zotsync.text import squash
 
 OAI_NS = "http://www.openarchives.org/OAI/2.0/"
@@ -132,7 +133,7 @@ def parse_xml(body: str | bytes, doc: Document) -> Any:
     from lxml import etree  # here, not at start-up: sniffing needs none of it
 
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, remove_comments=True)
-    data = body.encode("utf-8") if isinstance(body, str) else body
+    data = no_surrogates(body).encode("utf-8") if isinstance(body, str) else body
     if isinstance(body, str):
         data = re.sub(rb"^\s*<\?xml[^>]*\?>", b"", data.lstrip(b"\xef\xbb\xbf"))
     try:

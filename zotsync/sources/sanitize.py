@@ -16,6 +16,11 @@ CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
+def no_surrogates(text: str) -> str:
+    """Text a UTF-8 encoder (lxml's, the state's) accepts: a lone surrogate becomes U+FFFD."""
+    return SURROGATE.sub("\ufffd", text) if SURROGATE.search(text) else text
+
+
 def clean_text(text: str) -> str:
     if CONTROL.search(text):
         text = CONTROL.sub(lambda m: "" if m.group() == "\x00" else " ", text)
