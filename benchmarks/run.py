@@ -26,19 +26,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.figures import Figures  # noqa: E402
 from zotsync.engine import Source, sync  # noqa: E402
 from zotsync.library.client import LibrarySpec, ZoteroClient  # noqa: E402
 from zotsync.sandbox.store import Obj, Store  # noqa: E402
 from zotsync.state import State  # noqa: E402
 
 USER, KEY = 900, "benchkey0123456789"
-RESULTS: list[tuple[str, str, str, bool]] = []
-
-
-def record(name: str, measured: float | int, target: str, ok: bool, unit: str = "") -> None:
-    text = f"{measured:.2f}{unit}" if isinstance(measured, float) else f"{measured}{unit}"
-    RESULTS.append((name, text, target, ok))
-    print(f"{name}: {text} ({target}){'' if ok else '  <-- MISSED'}", flush=True)
+FIGURES = Figures(digits=2)
+record = FIGURES.record
 
 
 # ---------------------------------------------------------------- documents
@@ -232,10 +228,7 @@ def main() -> int:
         for name, func in (("abc", scenario_abc), ("d", scenario_d), ("e", scenario_e)):
             if name in chosen:
                 func(work)
-    print("\n| benchmark | measured | target |\n|---|---|---|")
-    for name, measured, target, ok in RESULTS:
-        print(f"| {name} | {measured} | {target}{'' if ok else ' (missed)'} |")
-    return 0 if all(ok for *_, ok in RESULTS) else 1
+    return FIGURES.table()
 
 
 if __name__ == "__main__":

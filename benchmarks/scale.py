@@ -32,6 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT.parent / "shared" / "bench"
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.figures import Figures  # noqa: E402
 from zotsync.documents import parse_paths  # noqa: E402
 from zotsync.sandbox.app import Account, SandboxApp  # noqa: E402
 from zotsync.sandbox.http import Request  # noqa: E402
@@ -41,13 +42,8 @@ from zotsync.works import Work, group  # noqa: E402
 USER, KEY = 900, "scalekey0123456789"
 KEY_ALPHABET = "23456789ABCDEFGHIJKLMNPQRSTUVWXYZ"
 PRESENT = 300  # works of the documents already in the library, entered by hand
-RESULTS: list[tuple[str, str, str, bool]] = []
-
-
-def record(name: str, measured: float | int | str, target: str, ok: bool, unit: str = "") -> None:
-    text = f"{measured:.3f}{unit}" if isinstance(measured, float) else f"{measured}{unit}"
-    RESULTS.append((name, text, target, ok))
-    print(f"{name}: {text} ({target}){'' if ok else '  <-- MISSED'}", flush=True)
+FIGURES = Figures(digits=3)
+record = FIGURES.record
 
 
 # ---------------------------------------------------------------- realistic inputs
@@ -421,10 +417,7 @@ def run(quick: bool, sections: list[str]) -> int:
             startup_figures(3 if quick else 7)
         if "group" in sections:
             grouping_figures(work, [1_000, 5_000] if quick else [1_000, 10_000, 50_000])
-    print("\n| benchmark | measured | target |\n|---|---|---|")
-    for name, measured, target, ok in RESULTS:
-        print(f"| {name} | {measured} | {target}{'' if ok else ' (missed)'} |")
-    return 0 if all(ok for *_, ok in RESULTS) else 1
+    return FIGURES.table()
 
 
 if __name__ == "__main__":
