@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import json
 from functools import cache
-from importlib.metadata import entry_points
+from typing import TYPE_CHECKING
 
 from zotsync.errors import ParseError
 from zotsync.model import Parsed
 from zotsync.sources.base import Document, Parser, suffix
 from zotsync.sources.other_kinds import json_kind, what_else
 from zotsync.sources.vet import vet
+
+if TYPE_CHECKING:
+    from importlib.metadata import EntryPoint
 
 # A single weak hint (a type label somewhere) is 0.1; prose in a README scores that. The thinnest real
 # page (a cut-off IRIS page with only its citation line) scores 0.2.
@@ -51,17 +54,30 @@ def _load(target: str) -> Parser:
 
 
 @cache
+def _plugins() -> dict[str, EntryPoint]:
+    """Parsers other packages register under ``zotsync.parsers`` (a built-in name wins)."""
+    from importlib.metadata import entry_points
+
+    return {ep.name: ep for ep in entry_points(group="zotsync.parsers") if ep.name not in BUILTIN}
+
+
+@cache
+def parser(kind: str) -> Parser | None:
+    """The parser named ``kind``, its module imported on first use (None for an unknown name)."""
+    if kind in BUILTIN:
+        return _load(BUILTIN[kind])
+    plugin = _plugins().get(kind)
+    return plugin.load()() if plugin else None
+
+
 def registry() -> dict[str, Parser]:
-    """Built-in parsers plus any another package registers under ``zotsync.parsers``."""
-    parsers = {name: _load(target) for name, target in BUILTIN.items()}
-    for ep in entry_points(group="zotsync.parsers"):
-        if ep.name not in parsers:
-            parsers[ep.name] = ep.load()()
-    return parsers
+    """Every parser, built-in or registered, by name: detection asks each one (all are imported)."""
+    return {name: found for name in kinds() if (found := parser(name)) is not None}
 
 
 def kinds() -> list[str]:
-    return sorted(registry())
+    """The parser names, without importing any parser."""
+    return sorted({*BUILTIN, *_plugins()})
 
 
 def best(text: str, filename: str) -> tuple[float, str]:
@@ -71,7 +87,7 @@ def best(text: str, filename: str) -> tuple[float, str]:
 
 def detect(text: str, filename: str) -> Parser | None:
     score, name = best(text, filename)
-    return registry()[name] if score > 0 else None
+    return parser(name) if score > 0 else None
 
 
 def recognise(text: str, origin: str, in_folder: bool, kind: str | None = None) -> str:
@@ -108,9 +124,9 @@ def _json_reason(text: str, origin: str) -> str:
 def parse_text(text: str, doc: Document, kind: str | None = None) -> list[Parsed]:
     """Parse one document's text with the parser ``kind`` or the one detection picks."""
     if kind:
-        parser = registry().get(kind)
-        if parser is None:
+        chosen = parser(kind)
+        if chosen is None:
             raise doc.error(f"unknown format {kind!r} (known: {', '.join(kinds())})")
     else:
-        parser = registry()[recognise(text, doc.origin, in_folder=False)]
-    return vet(parser.parse(text, doc), doc, parser.name)
+        chosen = registry()[recognise(text, doc.origin, in_folder=False)]  # detection imported them all
+    return vet(chosen.parse(text, doc), doc, chosen.name)
