@@ -14,8 +14,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import platformdirs
-
 from zotsync.config_schema import check
 from zotsync.errors import ConfigError
 from zotsync.library.base import DEFAULT_API_URL
@@ -27,10 +25,14 @@ APP = "zotsync"
 
 
 def default_config_path() -> Path:
+    import platformdirs  # imported when a default is needed: not every command pays for it
+
     return Path(platformdirs.user_config_dir(APP)) / "config.toml"
 
 
 def default_state_dir() -> Path:
+    import platformdirs
+
     return Path(platformdirs.user_data_dir(APP))
 
 

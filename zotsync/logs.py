@@ -7,11 +7,7 @@ line passes through ``secrets_store.scrub`` first: a key echoed by a server neve
 from __future__ import annotations
 
 import logging
-import os
-from io import TextIOWrapper
-from logging.handlers import RotatingFileHandler
 from pathlib import Path
-from typing import cast
 
 from zotsync.secrets_store import scrub
 
@@ -32,16 +28,10 @@ class ScrubSecrets(logging.Filter):
         return True
 
 
-class PrivateRotatingFileHandler(RotatingFileHandler):
-    """A RotatingFileHandler whose files are created with mode 0600."""
-
-    def _open(self) -> TextIOWrapper:
-        fd = os.open(self.baseFilename, os.O_WRONLY | os.O_APPEND | os.O_CREAT, FILE_MODE)
-        return cast(TextIOWrapper, open(fd, self.mode, encoding=self.encoding, errors=self.errors))
-
-
 def setup(state_dir: Path) -> None:
-    if any(isinstance(h, RotatingFileHandler) for h in LOGGER.handlers):
+    from zotsync.logfile import PrivateRotatingFileHandler  # logging.handlers: only for commands that log
+
+    if any(isinstance(h, PrivateRotatingFileHandler) for h in LOGGER.handlers):
         return
     path = state_dir / "zotsync.log"
     try:
