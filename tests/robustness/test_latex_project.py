@@ -39,6 +39,12 @@ def latex_project(root: Path) -> Path:
     (project / "chapters/intro.tex").write_text("\\chapter{Introduction}\nAs \\textcite{knuth1984} argued, "
                                                 "programs are literature. See also Lamport (1994), pp. 1-10.\n")
     (project / "thesis.sty").write_text("\\NeedsTeXFormat{LaTeX2e}\n\\ProvidesPackage{thesis}[2024/01/01]\n")
+    (project / "thesis.cls").write_text("\\NeedsTeXFormat{LaTeX2e}\n\\ProvidesClass{thesis}[2024/01/01]\n"
+                                        "\\LoadClass[12pt]{report}\n\\RequirePackage{biblatex}\n")
+    (project / "plainnat-it.bst").write_text("ENTRY\n  { address author booktitle title journal year }\n  {}\n"
+                                             "  { label extra.label }\nFUNCTION {article}\n{ output.bibitem\n"
+                                             "  format.authors \"author\" output.check\n  format.title "
+                                             "\"title\" output.check\n}\nREAD\nITERATE {call.type$}\n")
     (project / "main.aux").write_text("\\relax\n\\abx@aux@refcontext{nty/global//global/global}\n"
                                       "\\abx@aux@cite{0}{knuth1984}\n\\@writefile{toc}{\\contentsline {chapter}{1}}\n")
     (project / "build/main.bbl").write_text("% $ biblatex auxiliary file $\n\\begingroup\n\\refsection{0}\n"
@@ -98,5 +104,6 @@ def test_a_latex_project_says_why_each_file_was_passed_over(tmp_path: Path):
     assert reasons["refs.bib~"] == "backup file" and reasons[".git"] == "version-control folder"
     assert "FIFO" in reasons["build/pipe"] and "socket" in reasons["build/agent.sock"]
     assert "loop" in reasons["build/self"] and "loop" in reasons["build/loop.bib"]
+    assert reasons["thesis.cls"].startswith("LaTeX source") and reasons["plainnat-it.bst"].startswith("BibTeX style")
     assert "unrecognised" in reasons["Makefile"]
     assert [p.item["title"] for p in result.parsed] == ["Literate Programming", "LaTeX: A Document Preparation System"]

@@ -36,6 +36,7 @@ SIGNATURES: list[tuple[str, re.Pattern[str]]] = [
 LATEX_SUFFIXES = {"tex": "LaTeX source", "ltx": "LaTeX source", "sty": "LaTeX package", "cls": "LaTeX class",
                   "dtx": "LaTeX source", "ins": "LaTeX installer", "aux": "LaTeX auxiliary file (.aux)",
                   "bbl": "LaTeX bibliography output (.bbl)", "bcf": "biber control file", "blg": "BibTeX log",
+                  "bst": "BibTeX style (.bst)",
                   "log": "log", "toc": "LaTeX table of contents", "lof": "LaTeX list of figures",
                   "lot": "LaTeX list of tables", "out": "LaTeX outline", "fls": "LaTeX file list",
                   "fdb_latexmk": "latexmk database", "synctex": "SyncTeX data", "idx": "index data",
