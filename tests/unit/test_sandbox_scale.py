@@ -249,7 +249,8 @@ def test_random_changes_keep_every_order_and_count_right(client):
     rng = random.Random(14)
     parents = client.create([book(f"{rng.choice(TITLES)} {i}") for i in range(12)])
     notes: list[str] = []
-    for path in ("/items?sort=title", "/items?sort=dateModified", "/items?sort=date&direction=desc"):
+    for path in ("/items?sort=title", "/items?sort=dateModified", "/items?sort=date&direction=desc", *SCOPES,
+                 "/items?since=0&format=versions"):
         client.get(path)  # the orders now exist and must be kept from here on
     for step in range(120):
         roll = rng.random()
@@ -279,3 +280,36 @@ def test_random_changes_keep_every_order_and_count_right(client):
     for parent in parents:
         expected = sum(1 for o in items if o["data"].get("parentItem") == parent)
         assert num_children(client, parent) == expected
+    for path, belongs in SCOPES.items():
+        assert [o["key"] for o in client.get(f"{path}&limit=100")] == \
+            expected_order([o for o in items if belongs(o["data"])], "title", False), path
+    for version in sorted({o["version"] for o in items})[::7]:  # few changed since (sorted alone) and many
+        changed = [o for o in items if o["version"] > version and not o["data"].get("deleted")]
+        assert [o["key"] for o in client.get(f"/items?since={version}&limit=100")] == \
+            expected_order(changed, "dateModified", True)
+        assert client.get(f"/items?since={version}&format=versions") == {o["key"]: o["version"] for o in changed}
+
+
+# Whole-library listings the library keeps an order for, and which items each holds.
+SCOPES = {
+    "/items/top?sort=title": lambda d: not d.get("parentItem") and not d.get("deleted"),
+    "/items/top?sort=title&includeTrashed=1": lambda d: not d.get("parentItem"),
+    "/items/trash?sort=title": lambda d: bool(d.get("deleted")),
+    "/items?sort=title&includeTrashed=0": lambda d: not d.get("deleted"),
+}
+
+
+def test_a_since_listing_of_a_few_changes_keeps_the_scope_and_the_order(client):
+    keys = client.create([book(f"{TITLES[i % len(TITLES)]} {i}") for i in range(40)])
+    client.get("/items?since=0&format=versions")  # the order by version now exists and must be kept
+    version = client.get(f"/items/{keys[-1]}")["version"]
+    client.patch(keys[3], title="Renamed")
+    client.patch(keys[7], deleted=1)
+    client.create([book("Omega point")])
+    client.create([note(keys[9], "<p>a note</p>")])
+    newest = [o["key"] for o in client.get(f"/items?since={version}&sort=title&includeTrashed=1")]
+    assert len(newest) == 4 and keys[7] in newest
+    assert [o["data"].get("title") for o in client.get(f"/items/top?since={version}&sort=title")] == \
+        ["Omega point", "Renamed"]  # not the trashed item, not the note
+    assert [o["key"] for o in client.get(f"/items/trash?since={version}")] == [keys[7]]
+    assert set(client.get(f"/items?since={version}&format=versions")) == set(newest) - {keys[7]}

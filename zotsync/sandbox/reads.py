@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 from urllib.parse import urlencode
 
 from zotsync.sandbox.http import HttpError, Request, Response
 from zotsync.sandbox.objects import WEBSITE, collection_json, item_json
-from zotsync.sandbox.store import Library, Obj
+from zotsync.sandbox.store import Backwards, Library, Obj
 
 FORMATS = {"json", "keys", "versions", "atom", "bib", "citation", "bibtex", "biblatex", "csljson", "ris"}
 SORTS = {"dateAdded", "dateModified", "title", "creator", "itemType", "date", "publisher",
@@ -47,7 +47,7 @@ def not_modified(req: Request, lib: Library) -> bool:
         raise HttpError(400, "Invalid If-Modified-Since-Version value") from None
 
 
-def filter_items(req: Request, objs: list[Obj]) -> list[Obj]:
+def filter_items(req: Request, objs: Sequence[Obj]) -> Sequence[Obj]:
     since = int_param(req, "since", "Invalid value for 'since' parameter")
     if since is not None:
         objs = [o for o in objs if o.version > since]
@@ -100,7 +100,35 @@ def ordered(lib: Library, kind: str, field: str, descending: bool) -> Iterable[O
     return reversed(objs) if descending else objs
 
 
-def page(req: Request, objs: list[Any], fmt: str) -> tuple[list[Any], int, int | None]:
+# Whole-library scopes: which items each keeps, by (scope, includeTrashed). The library keeps one
+# sorted order per scope and sort field, so a page after a write costs the page, not the library.
+SUBSETS: dict[tuple[str, bool], Callable[[Obj], bool]] = {
+    ("all", True): lambda o: True,
+    ("all", False): lambda o: not o.data.get("deleted"),
+    ("top", True): lambda o: not o.data.get("parentItem"),
+    ("top", False): lambda o: not o.data.get("parentItem") and not o.data.get("deleted"),
+    ("trash", True): lambda o: bool(o.data.get("deleted")),
+    ("trash", False): lambda o: bool(o.data.get("deleted")),
+}
+# A ``since`` listing sorts just the changed items when they are fewer than this share of the library.
+SINCE_SHARE = 0.1
+
+
+def whole_library(req: Request, lib: Library, scope: str) -> Sequence[Obj]:
+    """The items of a whole-library scope in the asked order, before the other filters."""
+    subset = (scope, req.query.get("includeTrashed") in {"1", "true"})
+    keep = SUBSETS[subset]
+    since = int_param(req, "since", "Invalid value for 'since' parameter")
+    if since is not None:
+        changed = lib.since("item", since)
+        if len(changed) <= SINCE_SHARE * len(lib.items):
+            return sort_objects(req, [o for o in changed if keep(o)])
+    field, descending = sort_order(req, "dateModified")
+    objs = lib.ordered("item", (field, subset), sort_key(field), keep)
+    return Backwards(objs) if descending else objs
+
+
+def page(req: Request, objs: Sequence[Obj], fmt: str) -> tuple[Sequence[Obj], int, int | None]:
     """The slice for limit/start; itemKey lists ignore the limit, keys/versions default to no limit."""
     total = len(objs)
     start = int_param(req, "start", "Invalid value for 'start' parameter") or 0
@@ -140,7 +168,7 @@ def link_header(req: Request, base: str, lib: Library, total: int, limit: int | 
     return ", ".join(links)
 
 
-def listing(req: Request, lib: Library, select: Callable[[], list[Obj]], base: str, kind: str = "item") -> Response:
+def listing(req: Request, lib: Library, select: Callable[[], Sequence[Obj]], base: str, kind: str = "item") -> Response:
     """One page of ``select()`` (the filtered, sorted objects), computed once per library revision."""
     validate_params(req)
     if not_modified(req, lib):
@@ -176,11 +204,12 @@ def collection_listing(req: Request, lib: Library, base: str, keep: Callable[[Ob
                                                         if keep(c)]), base, "collection")
 
 
-def select_items(req: Request, lib: Library, scope: str, key: str | None = None) -> list[Obj]:
+def select_items(req: Request, lib: Library, scope: str, key: str | None = None) -> Sequence[Obj]:
     """The items of a listing (scope: all, top, trash, children, collection, collection_top), filtered and sorted.
 
-    Whole-library scopes filter the library's cached order; key lists, children and collections
-    sort just their own few items (the order is total, so both give the same sequence).
+    Whole-library scopes read an order the library keeps per scope (or sort the few items changed
+    since a version); key lists, children and collections sort just their own few items (the order
+    is total, so each way gives the same sequence).
     """
     keep = scope_test(req, lib, scope, key)
     wanted = req.query.get("itemKey")
@@ -189,7 +218,7 @@ def select_items(req: Request, lib: Library, scope: str, key: str | None = None)
     elif scope in {"children", "collection", "collection_top"}:
         pool = [lib.items[k] for k in scope_keys(lib, scope, key or "")]
     else:
-        return filter_items(req, [o for o in ordered(lib, "item", *sort_order(req, "dateModified")) if keep(o)])
+        return filter_items(req, whole_library(req, lib, scope))
     return filter_items(req, sort_objects(req, [o for o in pool if keep(o)]))
 
 

@@ -6,10 +6,10 @@ import bisect
 import json
 import sqlite3
 import threading
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS libraries (lib TEXT PRIMARY KEY, version INTEGER NOT NULL);
@@ -29,20 +29,25 @@ class Obj:
 
 
 class Order:
-    """All objects of one kind in ascending order of ``key``, kept sorted as objects change.
+    """The objects of one kind that ``keep`` accepts (all by default) in ascending order of ``key``,
+    kept sorted as objects change (an object that ``keep`` stops accepting leaves the order).
 
     Each object's sort key is remembered as it was when stored, so an object found again (even
     after its data was changed in place) is taken out by a binary search, never by a scan."""
 
-    def __init__(self, key: Callable[[Obj], Any], objects: Iterable[Obj]) -> None:
+    def __init__(self, key: Callable[[Obj], Any], objects: Iterable[Obj],
+                 keep: Callable[[Obj], bool] | None = None) -> None:
         self.key = key
-        pairs = sorted(((key(o), o) for o in objects), key=lambda pair: pair[0])
+        self.keep = keep or _everything
+        pairs = sorted(((key(o), o) for o in objects if self.keep(o)), key=lambda pair: pair[0])
         self.keys: list[Any] = [k for k, _ in pairs]
         self.objs: list[Obj] = [o for _, o in pairs]
         self.at: dict[str, Any] = {o.key: k for k, o in pairs}
 
     def add(self, obj: Obj) -> None:
         self.remove(obj.key)
+        if not self.keep(obj):
+            return
         sort_key = self.key(obj)
         i = bisect.bisect_left(self.keys, sort_key)
         self.keys.insert(i, sort_key)
@@ -55,6 +60,31 @@ class Order:
             i = bisect.bisect_left(self.keys, sort_key)
             del self.keys[i]
             del self.objs[i]
+
+
+class Backwards(Sequence[Obj]):
+    """A list read from its end, without copying it (a descending listing of an ascending order)."""
+
+    def __init__(self, objs: list[Obj]) -> None:
+        self.objs = objs
+
+    def __len__(self) -> int:
+        return len(self.objs)
+
+    @overload
+    def __getitem__(self, index: int) -> Obj: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Obj]: ...
+
+    def __getitem__(self, index: int | slice) -> Obj | list[Obj]:
+        last = len(self.objs) - 1
+        if isinstance(index, slice):
+            return [self.objs[last - i] for i in range(len(self.objs))[index]]
+        return self.objs[last - range(len(self.objs))[index]]  # range raises IndexError out of bounds
+
+    def __iter__(self) -> Iterator[Obj]:
+        return reversed(self.objs)
 
 
 @dataclass
@@ -76,8 +106,8 @@ class Library:
     revision: int = 0
     _links: dict[str, set[str]] = field(default_factory=dict)  # link name -> keys of the objects that make it
     _linked: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)  # (kind, key) -> its link names
-    _orders: dict[tuple[str, str], Order] = field(default_factory=dict)  # (kind, sort name) -> order
-    _cache: dict[Hashable, list[Obj]] = field(default_factory=dict)
+    _orders: dict[tuple[str, Hashable], Order] = field(default_factory=dict)  # (kind, sort name) -> order
+    _cache: dict[Hashable, Sequence[Obj]] = field(default_factory=dict)
     _cache_revision: int = 0
 
     @property
@@ -127,16 +157,24 @@ class Library:
         """Children of an item (or items of a collection, with prefix 'c:'; sub-collections, 'cc:')."""
         return len(self._links.get(name, _NONE))
 
-    def ordered(self, kind: str, name: str, key: Callable[[Obj], Any]) -> list[Obj]:
-        """Every object of a kind in ascending ``key`` order: sorted once, then kept as objects change.
+    def ordered(self, kind: str, name: Hashable, key: Callable[[Obj], Any],
+                keep: Callable[[Obj], bool] | None = None) -> list[Obj]:
+        """The objects of a kind that ``keep`` accepts, in ascending ``key`` order: sorted once, then
+        kept as objects change.
 
-        ``name`` identifies the order (one per key function); the caller must not change the list."""
+        ``name`` identifies the order (one per key function and ``keep``); the caller must not change the list."""
         order = self._orders.get((kind, name))
         if order is None:
-            order = self._orders[(kind, name)] = Order(key, self.objects(kind).values())
+            order = self._orders[(kind, name)] = Order(key, self.objects(kind).values(), keep)
         return order.objs
 
-    def cached(self, key: Hashable, compute: Callable[[], list[Obj]]) -> list[Obj]:
+    def since(self, kind: str, version: int) -> list[Obj]:
+        """The objects of a kind changed after ``version``, oldest change first (the caller must not change the list)."""
+        self.ordered(kind, _BY_VERSION, _version_key)
+        order = self._orders[(kind, _BY_VERSION)]
+        return order.objs[bisect.bisect_left(order.keys, (version + 1,)):]
+
+    def cached(self, key: Hashable, compute: Callable[[], Sequence[Obj]]) -> Sequence[Obj]:
         """``compute()``, remembered until the next change of the library (callers must not change the list)."""
         if self._cache_revision != self.revision or len(self._cache) >= CACHE_ENTRIES:
             self._cache.clear()
@@ -148,6 +186,15 @@ class Library:
 
 CACHE_ENTRIES = 32
 _NONE: set[str] = set()
+_BY_VERSION = ("changes", "version")
+
+
+def _everything(obj: Obj) -> bool:
+    return True
+
+
+def _version_key(obj: Obj) -> tuple[int, str]:
+    return obj.version, obj.key
 
 
 def link_names(kind: str, data: dict[str, Any]) -> tuple[str, ...]:
