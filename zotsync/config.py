@@ -8,7 +8,6 @@ sources for cron use. Light imports only: ``zotsync --help`` must stay fast.
 from __future__ import annotations
 
 import os
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -124,6 +123,8 @@ def load_config(path: Path | None, explicit: bool) -> dict[str, Any]:
         if explicit:
             raise ConfigError(f"config file {path} does not exist")
         return {}
+    import tomllib  # only commands that read a config file pay for the TOML parser
+
     try:
         raw = tomllib.loads(path.read_text("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError) as exc:
