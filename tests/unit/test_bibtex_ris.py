@@ -199,3 +199,21 @@ def test_ris_patent_tags_and_journal_abbreviation():
     journal = schema.fit(article.item)
     assert (journal["publicationTitle"], journal["journalAbbreviation"], journal["issue"]) == \
         ("J.Neurosurg.", "J.Neurosurg.", "4")
+
+
+def test_ris_tags_whose_meaning_depends_on_the_type_follow_zoteros_import():
+    doc = Document("x.ris")
+    music, film, program, chart, catalog = (schema.fit(p.item) for p in RisParser().parse(
+        "TY  - MUSIC\nAU  - Glass, Philip\nA2  - Kronos Quartet\nC4  - Wilson, Robert\nC5  - CD\nT3  - Nonesuch Classics\n"
+        "TI  - Einstein on the Beach\nER  - \n"
+        "TY  - MPCT\nAU  - Ball, Wes\nTI  - The Maze Runner\nER  - \n"
+        "TY  - COMP\nAU  - Rossum, Guido\nTI  - Python\nIS  - 3.11\nLA  - C\nT3  - Tools\nER  - \n"
+        "TY  - MAP\nAU  - Survey\nTI  - Alps\nC1  - 1:25000\nER  - \n"
+        "TY  - CTLG\nTI  - Autumn catalogue\nAU  - Shop\nER  - \n", doc))
+    assert [(c["creatorType"], c.get("lastName") or c.get("name")) for c in music["creators"]] == [
+        ("composer", "Glass"), ("performer", "Kronos Quartet"), ("wordsBy", "Wilson")]
+    assert (music["audioRecordingFormat"], music["seriesTitle"]) == ("CD", "Nonesuch Classics")
+    assert film["creators"][0]["creatorType"] == "director"
+    assert (program["versionNumber"], program["programmingLanguage"], program["seriesTitle"]) == ("3.11", "C", "Tools")
+    assert chart["scale"] == "1:25000"
+    assert catalog["itemType"] == "magazineArticle"

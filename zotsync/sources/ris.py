@@ -32,14 +32,21 @@ TYPES = {
     "STAT": "statute", "HEAR": "hearing", "MAP": "map", "COMP": "computerProgram", "ART": "artwork",
     "ADVS": "film", "MPCT": "film", "VIDEO": "videoRecording", "SOUND": "audioRecording", "MUSIC": "audioRecording",
     "PCOMM": "letter", "ICOMM": "email", "BLOG": "blogPost", "DICT": "dictionaryEntry", "ENCYC": "encyclopediaArticle",
-    "GEN": "journalArticle", "CTLG": "book", "AGGR": "document", "ANCIENT": "document", "CHART": "artwork",
-    "FIGURE": "artwork", "EQUA": "document", "LEGAL": "case", "MULTI": "videoRecording", "GRANT": "document",
+    "GEN": "journalArticle", "CTLG": "magazineArticle", "UNBILL": "manuscript",
+    "AGGR": "document", "ANCIENT": "document", "CHART": "artwork",
+    "FIGURE": "artwork", "EQUA": "document", "LEGAL": "case", "MULTI": "videoRecording", "GRANT": "journalArticle",
 }
 TITLE_TAGS = ("TI", "T1", "CT", "BT")
 # tag -> candidate fields (or base fields), the first one the item type has wins
 TYPED_TAGS: dict[str, tuple[str, ...]] = {
     "NV": ("numberOfVolumes",), "SE": ("section",), "OP": ("history", "originalPublisher"),
     "M3": ("type", "medium"), "C5": ("medium",), "SV": ("seriesNumber", "number"),
+}
+# tags whose meaning on some types comes first (Zotero's RIS import: C1 is a map's scale, C3 an artwork's size,
+# C5 a recording's format, IS a program's version)
+TYPE_TAGS: dict[str, dict[str, str]] = {
+    "map": {"C1": "scale"}, "artwork": {"C3": "artworkSize"}, "audioRecording": {"C5": "audioRecordingFormat"},
+    "computerProgram": {"IS": "versionNumber"},
 }
 M1_FIELDS = ("number",)  # and seriesNumber on books; elsewhere a bare Extra line, as Zotero keeps it
 T2_TARGET = {"bookSection": "publicationTitle", "conferencePaper": "conferenceName", "book": "series",
@@ -145,13 +152,16 @@ def record_to_item(record: dict[str, Any]) -> dict[str, Any]:
     _serial(item, record, item_type)
     item["DOI"] = _one(record, "DO")
     item["url"] = _one(record, "UR", "L2").split()[0] if _one(record, "UR", "L2") else ""
-    item["language"] = _one(record, "LA")
+    item[_first_field(item_type, ("language", "programmingLanguage")) or "language"] = _one(record, "LA")
     item["shortTitle"] = _one(record, "ST")
     item["archive"] = _one(record, "DB")
     item["archiveLocation"] = _one(record, "AN", "AV")
     item["callNumber"] = (record.get("CN") or record.get("H2") or [""])[0].strip()
     item["libraryCatalog"] = _one(record, "DP")
     item["accessDate"] = dates.to_iso(_one(record, "Y2")) if re.match(r"^\d{4}", _one(record, "Y2")) else ""
+    for tag, field in TYPE_TAGS.get(item_type, {}).items():
+        if _one(record, tag):
+            item.setdefault(field, _one(record, tag))
     _typed_tags(item, record, item_type)
     _legal_tags(item, record, item_type)
     item["tags"] = common.tags(_keywords(record))
@@ -233,7 +243,9 @@ def _typed_tags(item: dict[str, Any], record: dict[str, list[str]], item_type: s
 
 CREATOR_TAGS: dict[str, dict[str, tuple[str, ...]]] = {
     # tag -> {zotero item type or "*": candidate roles}; the first role the type allows wins, none: dropped
-    "AU": {"*": ("author",)}, "A1": {"*": ("author",)}, "ED": {"*": ("editor",)},
+    "AU": {"audioRecording": ("composer",), "film": ("director",), "videoRecording": ("director",), "*": ("author",)},
+    "A1": {"audioRecording": ("composer",), "film": ("director",), "videoRecording": ("director",), "*": ("author",)},
+    "ED": {"*": ("editor",)},
     "A2": {"book": ("seriesEditor",), "report": ("seriesEditor",), "letter": ("recipient",), "email": ("recipient",),
            "instantMessage": ("recipient",), "audioRecording": ("performer",), "bill": ("sponsor",),
            "*": ("editor",)},
@@ -242,7 +254,7 @@ CREATOR_TAGS: dict[str, dict[str, tuple[str, ...]]] = {
     "A4": {"case": ("counsel",), "conferencePaper": ("contributor",), "dataset": ("contributor",),
            "film": ("contributor",), "*": ("translator", "contributor")},
     "C2": {"bookSection": ("bookAuthor",)},
-    "C1": {"videoRecording": ("castMember",)},
+    "C1": {"videoRecording": ("castMember",)}, "C4": {"audioRecording": ("wordsBy",)},
 }
 
 
@@ -294,8 +306,9 @@ def _containers(item: dict[str, Any], record: dict[str, list[str]], item_type: s
         item[target] = t2
     if jo and "publicationTitle" not in item:
         item["publicationTitle"] = jo
-    if _one(record, "T3"):
-        item.setdefault("series", _one(record, "T3"))
+    series = _first_field(item_type, ("series", "seriesTitle"))
+    if _one(record, "T3") and series:
+        item.setdefault(series, _one(record, "T3"))
 
 
 def _date(record: dict[str, list[str]]) -> str:
