@@ -217,3 +217,13 @@ def test_ris_tags_whose_meaning_depends_on_the_type_follow_zoteros_import():
     assert (program["versionNumber"], program["programmingLanguage"], program["seriesTitle"]) == ("3.11", "C", "Tools")
     assert chart["scale"] == "1:25000"
     assert catalog["itemType"] == "magazineArticle"
+
+
+def test_ris_conference_place_and_first_spec_book_volume():
+    doc = Document("x.ris")
+    paper, book = (schema.fit(p.item) for p in RisParser().parse(
+        "TY  - CPAPER\nAU  - Li, W.\nTI  - Fast parsing\nT2  - ACL 2020\nC1  - Stroudsburg\nCY  - Online\nER  - \n"
+        "TY  - BOOK\nA1  - Knuth, D.\nT1  - Sorting\nVL  - 2nd\nIS  - 3\nER  - \n", doc))
+    assert (paper["conferenceName"], paper["place"]) == ("ACL 2020", "Stroudsburg")
+    assert paper["eventPlace"] == "Online" and "proceedingsTitle" not in paper
+    assert (book["volume"], book["edition"]) == ("3", "2nd")

@@ -147,6 +147,9 @@ def record_to_item(record: dict[str, Any]) -> dict[str, Any]:
         if target:
             item[target] = edition
     item["place"] = _one(record, "CY", "PP")
+    if item_type == "conferencePaper" and _one(record, "C1"):  # C1 the place published, CY where it was held
+        item["place"], item["eventPlace"] = _one(record, "C1"), item["place"]
+    _book_volume(item, record, item_type)
     item[PUBLISHER_TARGET.get(item_type, "publisher")] = _one(record, "PB")
     _pages(item, record, item_type)
     _serial(item, record, item_type)
@@ -293,8 +296,8 @@ def _containers(item: dict[str, Any], record: dict[str, list[str]], item_type: s
         item["series"] = _one(record, "T3")
         return
     if item_type == "conferencePaper":
-        item["proceedingsTitle"] = _one(record, "C3", "BT") or (t2 if not _one(record, "C3") else "")
-        item["conferenceName"] = t2 if _one(record, "C3") else ""
+        item["conferenceName"] = t2 if _one(record, "C3") or _one(record, "TY") == "CPAPER" else ""
+        item["proceedingsTitle"] = _one(record, "C3", "BT") or (t2 if not item["conferenceName"] else "")
         item["series"] = _one(record, "T3")
         return
     if item_type == "bookSection":
@@ -309,6 +312,13 @@ def _containers(item: dict[str, Any], record: dict[str, list[str]], item_type: s
     series = _first_field(item_type, ("series", "seriesTitle"))
     if _one(record, "T3") and series:
         item.setdefault(series, _one(record, "T3"))
+
+
+def _book_volume(item: dict[str, Any], record: dict[str, list[str]], item_type: str) -> None:
+    """A book (or chapter) with both VL and IS follows the first RIS spec: IS its volume, VL its edition."""
+    if item_type in {"book", "bookSection"} and _one(record, "IS") and _one(record, "VL"):
+        item.setdefault("edition", item["volume"])
+        item["volume"] = _one(record, "IS")
 
 
 def _date(record: dict[str, list[str]]) -> str:
