@@ -216,6 +216,7 @@ def _kept(item_type: str, name: str) -> bool:
         schema.field_for_type(item_type, name) is not None
 
 
+@cache
 def _first_field(item_type: str, candidates: tuple[str, ...]) -> str | None:
     """The first of ``candidates`` (field or base-field names) that ``item_type`` has."""
     return next((f for c in candidates if (f := schema.field_for_type(item_type, c))), None)
