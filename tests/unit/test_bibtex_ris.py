@@ -227,3 +227,9 @@ def test_ris_conference_place_and_first_spec_book_volume():
     assert (paper["conferenceName"], paper["place"]) == ("ACL 2020", "Stroudsburg")
     assert paper["eventPlace"] == "Online" and "proceedingsTitle" not in paper
     assert (book["volume"], book["edition"]) == ("3", "2nd")
+
+
+def test_an_identifier_line_in_note_is_extra_even_with_braces_not_a_child_note():
+    doc = Document("refs.bib")
+    (parsed,) = BibtexParser().parse("@article{a, title={T}, journal={J}, note={{PMID:} 23439512}}", doc)
+    assert "PMID: 23439512" in schema.fit(parsed.item)["extra"].splitlines() and parsed.notes == []
