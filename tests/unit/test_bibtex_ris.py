@@ -233,3 +233,13 @@ def test_an_identifier_line_in_note_is_extra_even_with_braces_not_a_child_note()
     doc = Document("refs.bib")
     (parsed,) = BibtexParser().parse("@article{a, title={T}, journal={J}, note={{PMID:} 23439512}}", doc)
     assert "PMID: 23439512" in schema.fit(parsed.item)["extra"].splitlines() and parsed.notes == []
+
+
+def test_ris_film_dataset_and_manuscript_tags():
+    doc = Document("x.ris")
+    film, data, manuscript = (schema.fit(p.item) for p in RisParser().parse(
+        "TY  - MPCT\nTI  - Cuckoo\nAU  - Forman, Milos\nC4  - Drama\nC5  - 35 mm\nSP  - 133 min\nM3  - Film\nER  - \n"
+        "TY  - DATA\nTI  - Survey\nAU  - Office\nNV  - ZA5000\nER  - \n"
+        "TY  - MANSCPT\nTI  - Letters\nAU  - Woolf, V.\nSP  - 212\nER  - \n", doc))
+    assert (film["genre"], film["videoRecordingFormat"], film["runningTime"]) == ("Drama", "35 mm", "133 min")
+    assert data["identifier"] == "ZA5000" and manuscript["numPages"] == "212"

@@ -43,10 +43,11 @@ TYPED_TAGS: dict[str, tuple[str, ...]] = {
     "M3": ("type", "medium"), "C5": ("medium",), "SV": ("seriesNumber", "number"),
 }
 # tags whose meaning on some types comes first (Zotero's RIS import: C1 is a map's scale, C3 an artwork's size,
-# C5 a recording's format, IS a program's version)
+# C5 a recording's format, IS a program's version, C4 a film's genre, SP its running time, NV a dataset's number)
 TYPE_TAGS: dict[str, dict[str, str]] = {
     "map": {"C1": "scale"}, "artwork": {"C3": "artworkSize"}, "audioRecording": {"C5": "audioRecordingFormat"},
-    "computerProgram": {"IS": "versionNumber"},
+    "computerProgram": {"IS": "versionNumber"}, "film": {"C4": "genre", "C5": "videoRecordingFormat", "SP": "runningTime"},
+    "videoRecording": {"C5": "videoRecordingFormat"}, "dataset": {"NV": "identifier"},
 }
 M1_FIELDS = ("number",)  # and seriesNumber on books; elsewhere a bare Extra line, as Zotero keeps it
 T2_TARGET = {"bookSection": "publicationTitle", "conferencePaper": "conferenceName", "book": "series",
@@ -338,7 +339,7 @@ def _ris_date(raw: str) -> str:
 
 def _pages(item: dict[str, Any], record: dict[str, list[str]], item_type: str) -> None:
     start, end = _one(record, "SP"), _one(record, "EP")
-    if item_type in {"book", "thesis"}:
+    if item_type in {"book", "thesis", "manuscript"}:
         item["numPages"] = start
         return
     if start and end and "-" not in start:
