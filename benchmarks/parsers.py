@@ -1,6 +1,6 @@
 """Benchmark (e): BibTeX and RIS parse + fit beside the peer parsers, on realistic generated files.
 
-    python benchmarks/parsers.py          # alone, about a minute and a half
+    python benchmarks/parsers.py          # alone, about three minutes
     python benchmarks/run.py --only e     # the same, as part of the benchmark run
 
 The inputs come from ``../shared/bench`` (gen_bib.py: abstracts, LaTeX, @string,
@@ -34,6 +34,11 @@ elif mode == "bibtexparser":
     import bibtexparser
     from bibtexparser.bparser import BibTexParser
     n = len(bibtexparser.loads(text, BibTexParser(common_strings=True, ignore_nonstandard_types=False)).entries)
+elif mode == "zotsync-html":
+    from zotsync import schema
+    from zotsync.sources.base import Document
+    from zotsync.sources.html_meta import HtmlMetaParser
+    n = len([schema.fit(p.item) for p in HtmlMetaParser().parse(text, Document(path))])
 elif mode == "rispy":
     import rispy
     n = len(rispy.loads(text))
@@ -75,6 +80,42 @@ def scenario(work: Path, record: Record) -> None:
         return
     bibtex(bib10, bib50, record)
     ris(ris20, record)
+    sizes(work, record)
+
+
+def sizes(work: Path, record: Record) -> None:
+    """Issue 10 "Size": a 1,000,000-line RIS file and a page with 100,000 citation_author tags, each beside
+    one of half the size: the time must grow linearly (twice the size, at most 2.2x the CPU)."""
+    small, large = work / "lines-500k.ris", work / "lines-1m.ris"
+    # gen_ris writes about 20 lines a record: 25,000 and 50,000 records are about 0.5 and 1 million lines
+    if not (generate("gen_ris.py", 25_000, small) and generate("gen_ris.py", 50_000, large)):
+        return
+    lines = sum(1 for _ in large.open(encoding="utf-8"))
+    pair(f"(e) zotsync RIS parse + fit, {lines:,} lines", measure("zotsync-ris", small), measure("zotsync-ris", large),
+         record)
+    pages = []
+    for n in (50_000, 100_000):
+        page = work / f"authors-{n}.html"
+        page.write_text(author_page(n), encoding="utf-8")
+        pages.append(measure("zotsync-html", page))
+    pair("(e) zotsync HTML page with 100,000 citation_author tags", pages[0], pages[1], record)
+
+
+def author_page(n: int) -> str:
+    metas = "\n".join(f'<meta name="citation_author" content="Author{i:06d}, Given {i % 97}">' for i in range(n))
+    return (f'<!doctype html><html lang="en"><head><title>Big collaboration</title>\n'
+            f'<meta name="citation_title" content="A paper by a very large collaboration">\n{metas}\n'
+            f'<meta name="citation_journal_title" content="Physics Letters B">\n'
+            f'<meta name="citation_publication_date" content="2012/09/17">\n</head><body><p>x</p></body></html>\n')
+
+
+def pair(name: str, half: tuple[int, float, float] | None, whole: tuple[int, float, float] | None,
+         record: Record) -> None:
+    if not (half and whole):
+        return
+    growth = whole[1] / max(half[1], 1e-9)
+    record(f"{name}, CPU", whole[1], "measured", whole[0] >= 1, " s")
+    record(f"{name}, CPU growth from half the size", growth, "<= 2.2 (linear)", growth <= 2.2, "x")
 
 
 def bibtex(bib10: Path, bib50: Path, record: Record) -> None:

@@ -199,3 +199,47 @@ def test_ris_patent_tags_and_journal_abbreviation():
     journal = schema.fit(article.item)
     assert (journal["publicationTitle"], journal["journalAbbreviation"], journal["issue"]) == \
         ("J.Neurosurg.", "J.Neurosurg.", "4")
+
+
+def test_ris_tags_whose_meaning_depends_on_the_type_follow_zoteros_import():
+    doc = Document("x.ris")
+    music, film, program, chart, catalog = (schema.fit(p.item) for p in RisParser().parse(
+        "TY  - MUSIC\nAU  - Glass, Philip\nA2  - Kronos Quartet\nC4  - Wilson, Robert\nC5  - CD\nT3  - Nonesuch Classics\n"
+        "TI  - Einstein on the Beach\nER  - \n"
+        "TY  - MPCT\nAU  - Ball, Wes\nTI  - The Maze Runner\nER  - \n"
+        "TY  - COMP\nAU  - Rossum, Guido\nTI  - Python\nIS  - 3.11\nLA  - C\nT3  - Tools\nER  - \n"
+        "TY  - MAP\nAU  - Survey\nTI  - Alps\nC1  - 1:25000\nER  - \n"
+        "TY  - CTLG\nTI  - Autumn catalogue\nAU  - Shop\nER  - \n", doc))
+    assert [(c["creatorType"], c.get("lastName") or c.get("name")) for c in music["creators"]] == [
+        ("composer", "Glass"), ("performer", "Kronos Quartet"), ("wordsBy", "Wilson")]
+    assert (music["audioRecordingFormat"], music["seriesTitle"]) == ("CD", "Nonesuch Classics")
+    assert film["creators"][0]["creatorType"] == "director"
+    assert (program["versionNumber"], program["programmingLanguage"], program["seriesTitle"]) == ("3.11", "C", "Tools")
+    assert chart["scale"] == "1:25000"
+    assert catalog["itemType"] == "magazineArticle"
+
+
+def test_ris_conference_place_and_first_spec_book_volume():
+    doc = Document("x.ris")
+    paper, book = (schema.fit(p.item) for p in RisParser().parse(
+        "TY  - CPAPER\nAU  - Li, W.\nTI  - Fast parsing\nT2  - ACL 2020\nC1  - Stroudsburg\nCY  - Online\nER  - \n"
+        "TY  - BOOK\nA1  - Knuth, D.\nT1  - Sorting\nVL  - 2nd\nIS  - 3\nER  - \n", doc))
+    assert (paper["conferenceName"], paper["place"]) == ("ACL 2020", "Stroudsburg")
+    assert paper["eventPlace"] == "Online" and "proceedingsTitle" not in paper
+    assert (book["volume"], book["edition"]) == ("3", "2nd")
+
+
+def test_an_identifier_line_in_note_is_extra_even_with_braces_not_a_child_note():
+    doc = Document("refs.bib")
+    (parsed,) = BibtexParser().parse("@article{a, title={T}, journal={J}, note={{PMID:} 23439512}}", doc)
+    assert "PMID: 23439512" in schema.fit(parsed.item)["extra"].splitlines() and parsed.notes == []
+
+
+def test_ris_film_dataset_and_manuscript_tags():
+    doc = Document("x.ris")
+    film, data, manuscript = (schema.fit(p.item) for p in RisParser().parse(
+        "TY  - MPCT\nTI  - Cuckoo\nAU  - Forman, Milos\nC4  - Drama\nC5  - 35 mm\nSP  - 133 min\nM3  - Film\nER  - \n"
+        "TY  - DATA\nTI  - Survey\nAU  - Office\nNV  - ZA5000\nER  - \n"
+        "TY  - MANSCPT\nTI  - Letters\nAU  - Woolf, V.\nSP  - 212\nER  - \n", doc))
+    assert (film["genre"], film["videoRecordingFormat"], film["runningTime"]) == ("Drama", "35 mm", "133 min")
+    assert data["identifier"] == "ZA5000" and manuscript["numPages"] == "212"

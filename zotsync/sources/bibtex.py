@@ -461,9 +461,9 @@ def _identifier_fields(fields: dict[str, str], extra: list[str]) -> None:
         if not label:
             extra.append(f"tex.eprinttype: {kind}")
     for line in fields.get("note", "").splitlines():
-        if IDENTIFIER_NOTE.match(line):
+        if IDENTIFIER_NOTE.match(_text(line)):  # read as text: "{PMID:} 23439512" is an identifier line too
             extra.append(_text(line))
 
 
 def _only_identifiers(note: str) -> bool:
-    return all(IDENTIFIER_NOTE.match(line) for line in note.splitlines() if line.strip())
+    return all(IDENTIFIER_NOTE.match(_text(line)) for line in note.splitlines() if line.strip())

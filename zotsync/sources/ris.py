@@ -32,14 +32,22 @@ TYPES = {
     "STAT": "statute", "HEAR": "hearing", "MAP": "map", "COMP": "computerProgram", "ART": "artwork",
     "ADVS": "film", "MPCT": "film", "VIDEO": "videoRecording", "SOUND": "audioRecording", "MUSIC": "audioRecording",
     "PCOMM": "letter", "ICOMM": "email", "BLOG": "blogPost", "DICT": "dictionaryEntry", "ENCYC": "encyclopediaArticle",
-    "GEN": "journalArticle", "CTLG": "book", "AGGR": "document", "ANCIENT": "document", "CHART": "artwork",
-    "FIGURE": "artwork", "EQUA": "document", "LEGAL": "case", "MULTI": "videoRecording", "GRANT": "document",
+    "GEN": "journalArticle", "CTLG": "magazineArticle", "UNBILL": "manuscript",
+    "AGGR": "document", "ANCIENT": "document", "CHART": "artwork",
+    "FIGURE": "artwork", "EQUA": "document", "LEGAL": "case", "MULTI": "videoRecording", "GRANT": "journalArticle",
 }
 TITLE_TAGS = ("TI", "T1", "CT", "BT")
 # tag -> candidate fields (or base fields), the first one the item type has wins
 TYPED_TAGS: dict[str, tuple[str, ...]] = {
     "NV": ("numberOfVolumes",), "SE": ("section",), "OP": ("history", "originalPublisher"),
     "M3": ("type", "medium"), "C5": ("medium",), "SV": ("seriesNumber", "number"),
+}
+# tags whose meaning on some types comes first (Zotero's RIS import: C1 is a map's scale, C3 an artwork's size,
+# C5 a recording's format, IS a program's version, C4 a film's genre, SP its running time, NV a dataset's number)
+TYPE_TAGS: dict[str, dict[str, str]] = {
+    "map": {"C1": "scale"}, "artwork": {"C3": "artworkSize"}, "audioRecording": {"C5": "audioRecordingFormat"},
+    "computerProgram": {"IS": "versionNumber"}, "film": {"C4": "genre", "C5": "videoRecordingFormat", "SP": "runningTime"},
+    "videoRecording": {"C5": "videoRecordingFormat"}, "dataset": {"NV": "identifier"},
 }
 M1_FIELDS = ("number",)  # and seriesNumber on books; elsewhere a bare Extra line, as Zotero keeps it
 T2_TARGET = {"bookSection": "publicationTitle", "conferencePaper": "conferenceName", "book": "series",
@@ -140,18 +148,24 @@ def record_to_item(record: dict[str, Any]) -> dict[str, Any]:
         if target:
             item[target] = edition
     item["place"] = _one(record, "CY", "PP")
+    if item_type == "conferencePaper" and _one(record, "C1"):  # C1 the place published, CY where it was held
+        item["place"], item["eventPlace"] = _one(record, "C1"), item["place"]
+    _book_volume(item, record, item_type)
     item[PUBLISHER_TARGET.get(item_type, "publisher")] = _one(record, "PB")
     _pages(item, record, item_type)
     _serial(item, record, item_type)
     item["DOI"] = _one(record, "DO")
     item["url"] = _one(record, "UR", "L2").split()[0] if _one(record, "UR", "L2") else ""
-    item["language"] = _one(record, "LA")
+    item[_first_field(item_type, ("language", "programmingLanguage")) or "language"] = _one(record, "LA")
     item["shortTitle"] = _one(record, "ST")
     item["archive"] = _one(record, "DB")
     item["archiveLocation"] = _one(record, "AN", "AV")
     item["callNumber"] = (record.get("CN") or record.get("H2") or [""])[0].strip()
     item["libraryCatalog"] = _one(record, "DP")
     item["accessDate"] = dates.to_iso(_one(record, "Y2")) if re.match(r"^\d{4}", _one(record, "Y2")) else ""
+    for tag, field in TYPE_TAGS.get(item_type, {}).items():
+        if _one(record, tag):
+            item.setdefault(field, _one(record, tag))
     _typed_tags(item, record, item_type)
     _legal_tags(item, record, item_type)
     item["tags"] = common.tags(_keywords(record))
@@ -203,6 +217,7 @@ def _kept(item_type: str, name: str) -> bool:
         schema.field_for_type(item_type, name) is not None
 
 
+@cache
 def _first_field(item_type: str, candidates: tuple[str, ...]) -> str | None:
     """The first of ``candidates`` (field or base-field names) that ``item_type`` has."""
     return next((f for c in candidates if (f := schema.field_for_type(item_type, c))), None)
@@ -233,7 +248,9 @@ def _typed_tags(item: dict[str, Any], record: dict[str, list[str]], item_type: s
 
 CREATOR_TAGS: dict[str, dict[str, tuple[str, ...]]] = {
     # tag -> {zotero item type or "*": candidate roles}; the first role the type allows wins, none: dropped
-    "AU": {"*": ("author",)}, "A1": {"*": ("author",)}, "ED": {"*": ("editor",)},
+    "AU": {"audioRecording": ("composer",), "film": ("director",), "videoRecording": ("director",), "*": ("author",)},
+    "A1": {"audioRecording": ("composer",), "film": ("director",), "videoRecording": ("director",), "*": ("author",)},
+    "ED": {"*": ("editor",)},
     "A2": {"book": ("seriesEditor",), "report": ("seriesEditor",), "letter": ("recipient",), "email": ("recipient",),
            "instantMessage": ("recipient",), "audioRecording": ("performer",), "bill": ("sponsor",),
            "*": ("editor",)},
@@ -242,7 +259,7 @@ CREATOR_TAGS: dict[str, dict[str, tuple[str, ...]]] = {
     "A4": {"case": ("counsel",), "conferencePaper": ("contributor",), "dataset": ("contributor",),
            "film": ("contributor",), "*": ("translator", "contributor")},
     "C2": {"bookSection": ("bookAuthor",)},
-    "C1": {"videoRecording": ("castMember",)},
+    "C1": {"videoRecording": ("castMember",)}, "C4": {"audioRecording": ("wordsBy",)},
 }
 
 
@@ -281,8 +298,8 @@ def _containers(item: dict[str, Any], record: dict[str, list[str]], item_type: s
         item["series"] = _one(record, "T3")
         return
     if item_type == "conferencePaper":
-        item["proceedingsTitle"] = _one(record, "C3", "BT") or (t2 if not _one(record, "C3") else "")
-        item["conferenceName"] = t2 if _one(record, "C3") else ""
+        item["conferenceName"] = t2 if _one(record, "C3") or _one(record, "TY") == "CPAPER" else ""
+        item["proceedingsTitle"] = _one(record, "C3", "BT") or (t2 if not item["conferenceName"] else "")
         item["series"] = _one(record, "T3")
         return
     if item_type == "bookSection":
@@ -294,8 +311,16 @@ def _containers(item: dict[str, Any], record: dict[str, list[str]], item_type: s
         item[target] = t2
     if jo and "publicationTitle" not in item:
         item["publicationTitle"] = jo
-    if _one(record, "T3"):
-        item.setdefault("series", _one(record, "T3"))
+    series = _first_field(item_type, ("series", "seriesTitle"))
+    if _one(record, "T3") and series:
+        item.setdefault(series, _one(record, "T3"))
+
+
+def _book_volume(item: dict[str, Any], record: dict[str, list[str]], item_type: str) -> None:
+    """A book (or chapter) with both VL and IS follows the first RIS spec: IS its volume, VL its edition."""
+    if item_type in {"book", "bookSection"} and _one(record, "IS") and _one(record, "VL"):
+        item.setdefault("edition", item["volume"])
+        item["volume"] = _one(record, "IS")
 
 
 def _date(record: dict[str, list[str]]) -> str:
@@ -314,7 +339,7 @@ def _ris_date(raw: str) -> str:
 
 def _pages(item: dict[str, Any], record: dict[str, list[str]], item_type: str) -> None:
     start, end = _one(record, "SP"), _one(record, "EP")
-    if item_type in {"book", "thesis"}:
+    if item_type in {"book", "thesis", "manuscript"}:
         item["numPages"] = start
         return
     if start and end and "-" not in start:
