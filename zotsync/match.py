@@ -10,8 +10,8 @@ works with the same title and year by different authors stay apart; a chapter
 never matches its book by ISBN.
 
 Lookups are by exact keys (identifiers, markers, the normalised title); the fuzzy title
-comparison runs only within a bucket of items sharing the year, a word of the first author's
-surname and one of the two longest title words, so matching is linear in works + items.
+comparison runs only within a bucket of items sharing the year and a word of the first author's
+surname, on those that share one of the two longest title words: matching is linear in works + items.
 An item's ``IndexKeys`` are computed once, when it enters the mirror, and stored with it.
 """
 
@@ -38,11 +38,12 @@ MIN_TITLE_ONLY_WORDS = 4
 def identifiers(item: dict[str, Any]) -> list[str]:
     """Strong identity keys of an item ("doi:10.1/x", "pmid:123", ...)."""
     keys: list[str] = []
-    doi = ids.clean_doi(item.get("DOI", "") or extra.value_of(item.get("extra", ""), "DOI"))
+    notes = item.get("extra") or ""
+    doi = ids.clean_doi(item.get("DOI", "") or (extra.value_of(notes, "DOI") if notes else ""))
     if doi:
         keys.append(f"doi:{doi.lower()}")
     for field in ("PMID", "PMCID"):
-        value = item.get(field) or extra.value_of(item.get("extra", ""), field)
+        value = item.get(field) or (extra.value_of(notes, field) if notes else "")
         if value:
             keys.append(f"{field.lower()}:{str(value).strip().upper()}")
     handle = ids.find_handle(item.get("url", ""))
@@ -59,7 +60,9 @@ def title_keys(title: str) -> list[str]:
 
 
 def longest_words(normalised: str) -> list[str]:
-    return sorted(set(normalised.split()), key=lambda w: (-len(w), w))[:2]
+    words = sorted(set(normalised.split()))
+    words.sort(key=len, reverse=True)  # stable: among words of one length, alphabetical order stays
+    return words[:2]
 
 
 def title_similarity(a: str, b: str) -> float:
@@ -83,11 +86,13 @@ class WorkKey:
     year: str
     author: str
     numbers: tuple[str, ...]
+    words: tuple[str, ...] = ()  # the two longest title words (fuzzy buckets)
 
     @classmethod
     def of(cls, item: dict[str, Any]) -> WorkKey:
         title = normalise_title(item.get("title", ""))
-        return cls(title, dates.year_of(item.get("date", "")), first_author(item), tuple(_NUMBER.findall(title)))
+        return cls(title, dates.year_of(item.get("date", "")), first_author(item), tuple(_NUMBER.findall(title)),
+                   tuple(longest_words(title)))
 
 
 def same_work(a: dict[str, Any], b: dict[str, Any]) -> bool:
@@ -149,18 +154,20 @@ class IndexKeys:
         deleted = bool(data.get("deleted"))
         if data.get("itemType") in NOT_WORKS or data.get("parentItem"):
             return cls((), (), None, replaces, deleted)
-        return cls(tuple(identifiers(data)), tuple(extra.markers(data.get("extra", ""))), WorkKey.of(data),
+        notes = data.get("extra") or ""
+        return cls(tuple(identifiers(data)), tuple(extra.markers(notes)) if notes else (), WorkKey.of(data),
                    replaces, deleted)
 
     def to_json(self) -> str:
-        work = [self.work.title, self.work.year, self.work.author] if self.work else None
-        return json.dumps([list(self.ids), list(self.markers), work, list(self.replaces), int(self.deleted)],
+        work = self.work
+        fields = [work.title, work.year, work.author, list(work.numbers), longest_words(work.title)] if work else None
+        return json.dumps([list(self.ids), list(self.markers), fields, list(self.replaces), int(self.deleted)],
                           ensure_ascii=False)
 
     @classmethod
     def from_json(cls, text: str) -> IndexKeys:
-        ids_, markers, work, replaces, deleted = json.loads(text)
-        key = WorkKey(work[0], work[1], work[2], tuple(_NUMBER.findall(work[0]))) if work else None
+        ids_, markers, fields, replaces, deleted = json.loads(text)
+        key = WorkKey(fields[0], fields[1], fields[2], tuple(fields[3]), tuple(fields[4])) if fields else None
         return cls(tuple(ids_), tuple(markers), key, tuple(replaces), bool(deleted))
 
 
@@ -180,12 +187,12 @@ class LibraryIndex:
     (``from_keys``: read on the first lookup, so a run that looks nothing up reads nothing)."""
 
     def __init__(self) -> None:
-        self.keys: dict[str, IndexKeys] = {}
+        self.keys: dict[str, IndexKeys | str] = {}  # stored keys stay JSON text until a lookup needs them
         self.by_id: dict[str, list[str]] = defaultdict(list)
         self.by_marker: dict[str, str] = {}
         self.by_title: dict[str, list[str]] = defaultdict(list)
-        self.by_bucket: dict[tuple[str, str, str], list[str]] = defaultdict(list)
-        self._pending: Iterable[tuple[str, IndexKeys]] = ()
+        self.by_bucket: dict[str, list[str]] = defaultdict(list)
+        self._pending: Iterable[tuple[str, str]] = ()
 
     @classmethod
     def from_mirror(cls, mirror: Mapping[str, dict[str, Any]]) -> LibraryIndex:
@@ -196,8 +203,8 @@ class LibraryIndex:
         return index
 
     @classmethod
-    def from_keys(cls, rows: Iterable[tuple[str, IndexKeys]]) -> LibraryIndex:
-        """The index of stored keys (key, IndexKeys); ``rows`` is consumed at the first lookup."""
+    def from_keys(cls, rows: Iterable[tuple[str, str]]) -> LibraryIndex:
+        """The index of stored keys (key, ``IndexKeys.to_json()``); ``rows`` is consumed at the first lookup."""
         index = cls()
         index._pending = rows
         return index
@@ -206,11 +213,11 @@ class LibraryIndex:
         """Index one item under ``key`` (notes, attachments and child items are not works)."""
         self.add_keys(key, IndexKeys.of(data))
 
-    def add_keys(self, key: str, keys: IndexKeys) -> None:
+    def add_keys(self, key: str, keys: IndexKeys, stored: str | None = None) -> None:
         work = keys.work
         if work is None:
             return
-        self.keys[key] = keys
+        self.keys[key] = keys if stored is None else stored
         for ident in keys.ids:
             self.by_id[ident].append(key)
         for source in keys.markers:
@@ -222,8 +229,12 @@ class LibraryIndex:
 
     def _load(self) -> None:
         pending, self._pending = self._pending, ()
-        for key, keys in pending:
-            self.add_keys(key, keys)
+        for key, stored in pending:
+            self.add_keys(key, IndexKeys.from_json(stored), stored)
+
+    def _keys_of(self, key: str) -> IndexKeys:
+        found = self.keys[key]
+        return IndexKeys.from_json(found) if isinstance(found, str) else found
 
     def by_markers(self, sources: Iterable[str]) -> str | None:
         self._load()
@@ -238,14 +249,15 @@ class LibraryIndex:
         self._load()
         for ident in wanted.ids:
             for key in self.by_id.get(ident, []):
-                if not _conflicting(wanted.ids, self.keys[key].ids):
+                if not _conflicting(wanted.ids, self._keys_of(key).ids):
                     return key
         work = wanted.work
         if work is None:
             return None
         for key in self._candidates(work):
-            found = self.keys[key]
-            if found.work is not None and same_key(work, found.work) and not _conflicting(wanted.ids, found.ids):
+            found = self._keys_of(key)
+            if (found.work is not None and set(work.words) & set(found.work.words) and same_key(work, found.work)
+                    and not _conflicting(wanted.ids, found.ids)):
                 return key
         return None
 
@@ -262,14 +274,13 @@ class LibraryIndex:
                     yield key
 
 
-def _buckets(work: WorkKey) -> list[tuple[str, str, str]]:
-    """Where a fuzzy title match must be: same year, a shared surname word, a shared long title word.
-
-    A key with no year or no author is matched on its exact title only (``same_key``)."""
+def _buckets(work: WorkKey) -> list[str]:
+    """Where a fuzzy title match must be: the same year and a shared surname word (and, checked on
+    each candidate, one of the two longest title words). A key with no year or no author is matched
+    on its exact title only (``same_key``)."""
     if not (work.title and work.year and work.author):
         return []
-    words = longest_words(work.title)
-    return [(work.year, name, word) for name in set(work.author.split()) for word in words]
+    return [f"{work.year}|{name}" for name in set(work.author.split())]
 
 
 @dataclass(frozen=True)

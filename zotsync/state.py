@@ -172,19 +172,20 @@ class State:
         row = self._exec("SELECT version, data FROM mirror WHERE key = ?", (key,)).fetchone()
         return {"version": row[0], "data": json.loads(row[1])} if row else None
 
-    def mirror_keys(self) -> Iterator[tuple[str, IndexKeys]]:
-        """(key, IndexKeys) of every mirrored item, without decoding the items."""
+    def mirror_keys(self) -> Iterator[tuple[str, str]]:
+        """(key, stored IndexKeys JSON) of every mirrored item, without decoding the items."""
         yield from self._mirror_keys()
 
-    def _mirror_keys(self, where: str = "") -> Iterator[tuple[str, IndexKeys]]:
+    def _mirror_keys(self, where: str = "") -> Iterator[tuple[str, str]]:
         rows = self._exec(f"SELECT key, match_keys, CASE WHEN match_keys IS NULL THEN data END FROM mirror {where}")
         for key, stored, data in rows.fetchall():
-            yield key, IndexKeys.from_json(stored) if stored else IndexKeys.of(json.loads(data))
+            yield key, stored or IndexKeys.of(json.loads(data)).to_json()
 
     def mirror_survivors(self) -> dict[str, str]:
         """URI of a merged item -> key of the item (not in the trash) that names it in dc:replaces."""
         out: dict[str, str] = {}
-        for key, keys in self._mirror_keys("WHERE match_keys IS NULL OR instr(match_keys, '/items/') > 0"):
+        for key, stored in self._mirror_keys("WHERE match_keys IS NULL OR instr(match_keys, '/items/') > 0"):
+            keys = IndexKeys.from_json(stored)
             for uri in () if keys.deleted else keys.replaces:
                 out.setdefault(uri, key)
         return out
