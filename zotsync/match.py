@@ -90,7 +90,7 @@ class WorkKey:
 
     @classmethod
     def of(cls, item: dict[str, Any]) -> WorkKey:
-        title = normalise_title(item.get("title", ""))
+        title = _normalise(item.get("title", ""))
         return cls(title, dates.year_of(item.get("date", "")), first_author(item), tuple(_NUMBER.findall(title)),
                    tuple(longest_words(title)))
 
@@ -160,7 +160,7 @@ class IndexKeys:
 
     def to_json(self) -> str:
         work = self.work
-        fields = [work.title, work.year, work.author, list(work.numbers), longest_words(work.title)] if work else None
+        fields = [work.title, work.year, work.author, list(work.numbers), list(work.words)] if work else None
         return json.dumps([list(self.ids), list(self.markers), fields, list(self.replaces), int(self.deleted)],
                           ensure_ascii=False)
 
@@ -178,6 +178,9 @@ def _as_list(value: Any) -> list[Any]:
 
 
 _NUMBER = re.compile(r"\d+")
+# each title is keyed once (when its item enters the mirror, or its record is grouped): a cache of
+# 100,000 library titles would only hold memory
+_normalise = normalise_title.__wrapped__
 
 
 class LibraryIndex:
@@ -186,7 +189,10 @@ class LibraryIndex:
     Built from item data (``add``, ``from_mirror``) or from the keys stored in the mirror
     (``from_keys``: read on the first lookup, so a run that looks nothing up reads nothing)."""
 
-    def __init__(self) -> None:
+    def __init__(self, fine: bool = False) -> None:
+        """``fine``: buckets by title word too (more entries, fewer candidates: for grouping records,
+        which share more words than a library does)."""
+        self.fine = fine
         self.keys: dict[str, IndexKeys | str] = {}  # stored keys stay JSON text until a lookup needs them
         self.by_id: dict[str, list[str]] = defaultdict(list)
         self.by_marker: dict[str, str] = {}
@@ -224,7 +230,7 @@ class LibraryIndex:
             self.by_marker[source] = key
         if work.title:
             self.by_title[work.title].append(key)
-        for bucket in _buckets(work):
+        for bucket in _buckets(work, self.fine):
             self.by_bucket[bucket].append(key)
 
     def _load(self) -> None:
@@ -267,20 +273,23 @@ class LibraryIndex:
         for key in self.by_title.get(work.title, []) if work.title else []:
             seen.add(key)
             yield key
-        for bucket in _buckets(work):
+        for bucket in _buckets(work, self.fine):
             for key in self.by_bucket.get(bucket, []):
                 if key not in seen:
                     seen.add(key)
                     yield key
 
 
-def _buckets(work: WorkKey) -> list[str]:
+def _buckets(work: WorkKey, fine: bool = False) -> list[str]:
     """Where a fuzzy title match must be: the same year and a shared surname word (and, checked on
     each candidate, one of the two longest title words). A key with no year or no author is matched
     on its exact title only (``same_key``)."""
     if not (work.title and work.year and work.author):
         return []
-    return [f"{work.year}|{name}" for name in set(work.author.split())]
+    names = set(work.author.split())
+    if fine:
+        return [f"{work.year}|{name}|{word}" for name in names for word in work.words]
+    return [f"{work.year}|{name}" for name in names]
 
 
 @dataclass(frozen=True)

@@ -178,8 +178,9 @@ class State:
 
     def _mirror_keys(self, where: str = "") -> Iterator[tuple[str, str]]:
         rows = self._exec(f"SELECT key, match_keys, CASE WHEN match_keys IS NULL THEN data END FROM mirror {where}")
-        for key, stored, data in rows.fetchall():
-            yield key, stored or IndexKeys.of(json.loads(data)).to_json()
+        while batch := rows.fetchmany(1000):  # read as consumed: the rows are never all in memory at once
+            for key, stored, data in batch:
+                yield key, stored or IndexKeys.of(json.loads(data)).to_json()
 
     def mirror_survivors(self) -> dict[str, str]:
         """URI of a merged item -> key of the item (not in the trash) that names it in dc:replaces."""

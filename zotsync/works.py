@@ -27,7 +27,7 @@ def richness(item: dict[str, Any]) -> int:
 def group(parsed: list[Parsed]) -> list[Work]:
     """Works in document order; records of the same work are merged."""
     works: list[Work] = []
-    index = LibraryIndex()
+    index = LibraryIndex(fine=True)
     by_source: dict[str, int] = {}
     for record in parsed:
         if record.source in by_source:
