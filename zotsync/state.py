@@ -1,7 +1,7 @@
 """Sync state: one SQLite database per library, mode 0600.
 
 It holds the library version last seen, a mirror of the library's items (for
-matching and three-way merges), and per item zotsync manages: its source
+matching and three-way merges, each with its match keys), and per item zotsync manages: its source
 identities, its Zotero key and version, and the pristine data last pushed.
 Each batch's outcome is committed as soon as it lands. The ``meta`` row ``schema_version``
 says which layout the file has; an older file is migrated at open, a newer or unreadable one
