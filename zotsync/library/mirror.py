@@ -67,7 +67,7 @@ def known_collections(library: Library, state: State, names: Iterable[str]) -> d
 def snapshot(state: State, library_uri: str, collections: dict[str, str]) -> Snapshot:
     """What the plan reads, as of now: the mirror is read item by item as the plan asks for one."""
     return Snapshot(state.sources(), state.managed(), MirrorView(state), library_uri, collections,
-                    frozenset(state.deleted_keys()), state.mirror_survivors())
+                    deleted=frozenset(state.deleted_keys()), survivors=state.mirror_survivors())
 
 
 class MirrorView(Mapping[str, dict[str, Any]]):
