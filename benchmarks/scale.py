@@ -15,7 +15,6 @@ carry titles, creators, dates and child notes drawn from the same vocabularies p
 from __future__ import annotations
 
 import argparse
-import copy
 import importlib.util
 import json
 import random
@@ -388,20 +387,35 @@ def startup_figures(repeat: int) -> None:
     record(f"zotsync parse of one small file, best of {repeat}", parsed, "<= 0.2 s", parsed <= 0.2, " s")
 
 
+GROUP_CHILD = r'''
+import json, sys, time
+sys.path.insert(0, sys.argv[1])
+from zotsync.documents import parse_paths
+from zotsync.works import group
+records = parse_paths([sys.argv[2]]).parsed
+started = time.process_time()
+works = group(records)
+print(json.dumps({"cpu": time.process_time() - started, "works": len(works)}))
+'''
+
+
 def grouping_figures(work: Path, sizes: list[int]) -> None:
-    path = generate("ris", max(sizes), work / "records.ris", 303)
-    records = parse_paths([str(path)]).parsed
+    """``works.group`` over n records, each size in its own process (only its own records live)."""
     previous: tuple[int, float] | None = None
     for n in sizes:
-        batch = copy.deepcopy(records[:n])
-        started = time.process_time()
-        works = group(batch)
-        cpu = time.process_time() - started
+        path = generate("ris", n, work / f"records-{n}.ris", 303)
+        out = subprocess.run([sys.executable, "-c", GROUP_CHILD, str(ROOT), str(path)], capture_output=True,
+                             text=True, cwd=ROOT)
+        if out.returncode != 0:
+            raise SystemExit(f"scale benchmark: grouping failed:\n{out.stderr[-2000:]}")
+        result = json.loads(out.stdout.strip().splitlines()[-1])
+        cpu = float(result["cpu"])
         growth, linear = "", True
         if previous and previous[1]:
             growth = f", {cpu / previous[1]:.1f}x for {n / previous[0]:.0f}x records"
             linear = cpu / previous[1] <= 2 * n / previous[0]  # linear, with room for noise
-        record(f"works.group of {n // 1000}k records, CPU{growth}", cpu, "linear in records", linear and bool(works), " s")
+        record(f"works.group of {n // 1000}k records, CPU{growth}", cpu, "linear in records",
+               linear and bool(result["works"]), " s")
         previous = (n, cpu)
 
 

@@ -63,7 +63,7 @@ def sync(sources: list[Source], library: Library, state: State, library_uri: str
     works = follow_moves(works, snap)
     derive = key_deriver(library_uri)
     progress.phase("planning")
-    the_plan = plan(assign_keys(works, snap, LibraryIndex.from_mirror(snap.mirror), derive), snap, derive)
+    the_plan = plan(assign_keys(works, snap, LibraryIndex.from_keys(state.mirror_keys()), derive), snap, derive)
     if dry_run:
         return RunResult(parsed, the_plan, None, library.requests)
     progress.start(the_plan.writes)

@@ -117,6 +117,9 @@ class Snapshot:
     library_uri: str
     collections: Mapping[str, str] = field(default_factory=dict)  # collection name -> key, known to exist
     deleted: Set[str] = field(default_factory=frozenset)  # keys the library reports as permanently deleted
+    # item URI -> key of the item that replaces it (dc:replaces), from the stored match keys;
+    # None: found in ``mirror`` when asked (a snapshot made by hand)
+    survivors: Mapping[str, str] | None = None
 
 
 @dataclass

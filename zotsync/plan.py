@@ -52,16 +52,19 @@ def note_payload(key: str, parent: str, text: str) -> dict[str, Any]:
 
 
 def relate(matched: list[Matched], library_uri: str) -> list[Matched]:
-    """Relate each reference to the paper that cites it, both ways (dc:relation), on copies."""
+    """Relate each reference to the paper that cites it, both ways (dc:relation), on copies.
+
+    One pass: only the items that gain a relation are copied."""
     key_of = {source: m.key for m in matched for source in m.work.sources}
-    items = {m.key: dict(m.work.item) for m in matched}
+    item_of = {m.key: m.work.item for m in matched}
+    items: dict[str, dict[str, Any]] = {}
     for m in matched:
         for paper in m.work.cited_by:
             paper_key = key_of.get(paper)
             if paper_key and paper_key != m.key:
-                _add_relation(items[m.key], f"{library_uri}/items/{paper_key}")
-                _add_relation(items[paper_key], f"{library_uri}/items/{m.key}")
-    return [m if items[m.key] == m.work.item else replace(m, work=replace(m.work, item=items[m.key]))
+                _add_relation(items.setdefault(m.key, dict(item_of[m.key])), f"{library_uri}/items/{paper_key}")
+                _add_relation(items.setdefault(paper_key, dict(item_of[paper_key])), f"{library_uri}/items/{m.key}")
+    return [m if items.get(m.key, m.work.item) == m.work.item else replace(m, work=replace(m.work, item=items[m.key]))
             for m in matched]
 
 
@@ -114,7 +117,11 @@ def decide(matched: Matched, snap: Snapshot, collection_keys: Mapping[str, str])
 
 
 def merged_into(key: str, snap: Snapshot) -> str | None:
+    """The item the user merged ``key`` into: looked up in the snapshot's survivors (one scan of a hand-made
+    snapshot's mirror otherwise)."""
     uri = f"{snap.library_uri}/items/{key}"
+    if snap.survivors is not None:
+        return snap.survivors.get(uri)
     for other, obj in snap.mirror.items():
         if uri in _as_list((obj["data"].get("relations") or {}).get("dc:replaces")) and not obj["data"].get("deleted"):
             return other

@@ -1,7 +1,7 @@
 """Sync state: one SQLite database per library, mode 0600.
 
 It holds the library version last seen, a mirror of the library's items (for
-matching and three-way merges), and per item zotsync manages: its source
+matching and three-way merges, each with its match keys), and per item zotsync manages: its source
 identities, its Zotero key and version, and the pristine data last pushed.
 Each batch's outcome is committed as soon as it lands. The ``meta`` row ``schema_version``
 says which layout the file has; an older file is migrated at open, a newer or unreadable one
@@ -15,25 +15,29 @@ import hashlib
 import json
 import os
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 from zotsync.errors import StateError
+from zotsync.match import IndexKeys
 from zotsync.model import Managed, Status
 
 __all__ = ["Managed", "State", "StateError", "Status", "content_hash", "now"]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 # version N -> the SQL that takes a version N-1 database to N (SCHEMA below is always the newest layout)
-MIGRATIONS: dict[int, str] = {}
+MIGRATIONS: dict[int, str] = {
+    2: "ALTER TABLE mirror ADD COLUMN match_keys TEXT;",  # the item's IndexKeys, computed when it enters
+}
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS sources (source TEXT PRIMARY KEY, key TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS managed (key TEXT PRIMARY KEY, status TEXT NOT NULL, version INTEGER,
                                     pristine TEXT, hash TEXT, updated TEXT);
-CREATE TABLE IF NOT EXISTS mirror (key TEXT PRIMARY KEY, version INTEGER NOT NULL, data TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS mirror (key TEXT PRIMARY KEY, version INTEGER NOT NULL, data TEXT NOT NULL,
+                                   match_keys TEXT);
 CREATE TABLE IF NOT EXISTS failures (source TEXT PRIMARY KEY, message TEXT, at TEXT);
 CREATE TABLE IF NOT EXISTS collections (name TEXT PRIMARY KEY, key TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS deleted_keys (key TEXT PRIMARY KEY);
@@ -69,6 +73,17 @@ def schema_version(db: sqlite3.Connection) -> int | None:
     return int(row[0]) if row else 1  # files from before the version row have the first layout
 
 
+def _fill_match_keys(db: sqlite3.Connection) -> None:
+    """Version 2: the match keys of the rows mirrored before, from their data."""
+    rows = db.execute("SELECT key, data FROM mirror WHERE match_keys IS NULL").fetchall()
+    db.executemany("UPDATE mirror SET match_keys = ? WHERE key = ?",
+                   [(IndexKeys.of(json.loads(data)).to_json(), key) for key, data in rows])
+
+
+# version N -> what fills in, after MIGRATIONS[N], what SQL alone cannot compute
+BACKFILLS: dict[int, Callable[[sqlite3.Connection], None]] = {2: _fill_match_keys}
+
+
 def migrate(db: sqlite3.Connection, path: Path) -> None:
     """Bring the database to SCHEMA_VERSION; refuse one written by a newer zotsync."""
     try:
@@ -80,6 +95,8 @@ def migrate(db: sqlite3.Connection, path: Path) -> None:
     db.executescript(SCHEMA)
     for version in range((found or SCHEMA_VERSION) + 1, SCHEMA_VERSION + 1):
         db.executescript(MIGRATIONS[version])
+        if version in BACKFILLS:
+            BACKFILLS[version](db)
     db.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
     db.commit()
 
@@ -120,7 +137,9 @@ class State:
         return row[0] if row else default
 
     def set_meta(self, name: str, value: str) -> None:
-        self._exec("INSERT OR REPLACE INTO meta VALUES (?, ?)", (name, value))
+        """Rows are written only when they change (here and below): a quiet run rewrites nothing."""
+        self._exec("INSERT INTO meta VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value "
+                   "WHERE value IS NOT excluded.value", (name, value))
 
     @property
     def library_version(self) -> int:
@@ -132,9 +151,12 @@ class State:
 
     # ---- mirror --------------------------------------------------------------
     def mirror_put(self, objects: Iterable[dict[str, Any]]) -> None:
-        rows = [(o["key"], int(o["version"]), json.dumps(o["data"], ensure_ascii=False)) for o in objects]
+        """Store items as the library has them, with their match keys (computed here, once)."""
+        rows = [(o["key"], int(o["version"]), json.dumps(o["data"], ensure_ascii=False),
+                 IndexKeys.of(o["data"]).to_json()) for o in objects]
         try:
-            self.db.executemany("INSERT OR REPLACE INTO mirror VALUES (?, ?, ?)", rows)
+            self.db.executemany("INSERT OR REPLACE INTO mirror (key, version, data, match_keys) VALUES (?, ?, ?, ?)",
+                                rows)
         except sqlite3.OperationalError as exc:
             raise StateError(f"cannot write the state database {self.path}: {exc}") from exc
 
@@ -144,6 +166,33 @@ class State:
     def mirror(self) -> dict[str, dict[str, Any]]:
         """key -> {"version", "data"} for every item of the library last seen."""
         return {k: {"version": v, "data": json.loads(d)} for k, v, d in self._exec("SELECT key, version, data FROM mirror")}
+
+    def mirror_get(self, key: str) -> dict[str, Any] | None:
+        """{"version", "data"} of one mirrored item, or None."""
+        row = self._exec("SELECT version, data FROM mirror WHERE key = ?", (key,)).fetchone()
+        return {"version": row[0], "data": json.loads(row[1])} if row else None
+
+    def mirror_keys(self) -> Iterator[tuple[str, str]]:
+        """(key, stored IndexKeys JSON) of every mirrored item, without decoding the items."""
+        yield from self._mirror_keys()
+
+    def _mirror_keys(self, where: str = "") -> Iterator[tuple[str, str]]:
+        rows = self._exec(f"SELECT key, match_keys, CASE WHEN match_keys IS NULL THEN data END FROM mirror {where}")
+        while batch := rows.fetchmany(1000):  # read as consumed: the rows are never all in memory at once
+            for key, stored, data in batch:
+                yield key, stored or IndexKeys.of(json.loads(data)).to_json()
+
+    def mirror_survivors(self) -> dict[str, str]:
+        """URI of a merged item -> key of the item (not in the trash) that names it in dc:replaces."""
+        out: dict[str, str] = {}
+        for key, stored in self._mirror_keys("WHERE match_keys IS NULL OR instr(match_keys, '/items/') > 0"):
+            keys = IndexKeys.from_json(stored)
+            for uri in () if keys.deleted else keys.replaces:
+                out.setdefault(uri, key)
+        return out
+
+    def mirror_key_list(self) -> list[str]:
+        return [k for (k,) in self._exec("SELECT key FROM mirror")]
 
     def mirror_versions(self) -> dict[str, int]:
         return dict(self._exec("SELECT key, version FROM mirror").fetchall())
@@ -168,10 +217,14 @@ class State:
 
     def link_sources(self, sources: Iterable[str], key: str) -> None:
         for source in sources:
-            self._exec("INSERT OR REPLACE INTO sources VALUES (?, ?)", (source, key))
+            self._exec("INSERT INTO sources VALUES (?, ?) ON CONFLICT (source) DO UPDATE SET key = excluded.key "
+                       "WHERE key IS NOT excluded.key", (source, key))
 
     def set_managed(self, key: str, status: Status, version: int | None, pristine: dict[str, Any]) -> None:
-        self._exec("INSERT OR REPLACE INTO managed VALUES (?, ?, ?, ?, ?, ?)",
+        self._exec("INSERT INTO managed VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET "
+                   "status = excluded.status, version = excluded.version, pristine = excluded.pristine, "
+                   "hash = excluded.hash, updated = excluded.updated WHERE status IS NOT excluded.status "
+                   "OR version IS NOT excluded.version OR hash IS NOT excluded.hash",
                    (key, str(status), version, json.dumps(pristine, ensure_ascii=False), content_hash(pristine), now()))
 
     def forget(self, key: str) -> None:
@@ -193,4 +246,5 @@ class State:
         return row[0] if row else None
 
     def set_collection(self, name: str, key: str) -> None:
-        self._exec("INSERT OR REPLACE INTO collections VALUES (?, ?)", (name, key))
+        self._exec("INSERT INTO collections VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET key = excluded.key "
+                   "WHERE key IS NOT excluded.key", (name, key))

@@ -58,9 +58,12 @@ def name_case(text: str) -> str:
 @lru_cache(maxsize=100_000)
 def normalise_title(text: str) -> str:
     """Key for fuzzy title comparison: accents stripped, case folded, words only."""
-    text = re.sub(r"<[^>]+>", " ", str(text or ""))
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = str(text or "")
+    if "<" in text:
+        text = re.sub(r"<[^>]+>", " ", text)
+    if not text.isascii():  # ASCII has no accents to strip
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(c for c in text if not unicodedata.combining(c))
     return " ".join(re.findall(r"\w+", text.casefold()))
 
 

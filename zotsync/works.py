@@ -12,7 +12,7 @@ from dataclasses import replace
 from typing import Any
 
 from zotsync import extra, schema
-from zotsync.match import LibraryIndex
+from zotsync.match import IndexKeys, LibraryIndex
 from zotsync.model import Parsed, Work
 
 __all__ = ["Work", "file_in", "group", "merge_items"]
@@ -27,13 +27,14 @@ def richness(item: dict[str, Any]) -> int:
 def group(parsed: list[Parsed]) -> list[Work]:
     """Works in document order; records of the same work are merged."""
     works: list[Work] = []
-    index = LibraryIndex()
+    index = LibraryIndex(fine=True)
     by_source: dict[str, int] = {}
     for record in parsed:
         if record.source in by_source:
             target = by_source[record.source]
         else:
-            found = index.find(record.item)
+            keys = IndexKeys.of(record.item)
+            found = index.find_keys(keys)
             target = int(found) if found is not None else -1
         if target >= 0:
             _merge_into(works[target], record)
@@ -41,7 +42,7 @@ def group(parsed: list[Parsed]) -> list[Work]:
             target = len(works)
             works.append(Work([record.source], dict(record.item), [record.origin],
                               [record.cited_by] if record.cited_by else [], list(record.notes)))
-            index.add(str(target), record.item)
+            index.add_keys(str(target), keys)
         by_source[record.source] = target
     return works
 

@@ -7,6 +7,7 @@ sandbox, to the same behaviour. Objects travel as the API's JSON: ``{"key", "ver
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -44,6 +45,10 @@ class Library(Protocol):
 
     def all_items(self) -> list[dict[str, Any]]:
         """Every item of the library (trash included)."""
+        ...
+
+    def item_pages(self) -> Iterator[list[dict[str, Any]]]:
+        """Every item of the library (trash included), page by page as they are read."""
         ...
 
     def deleted_since(self, since: int) -> list[str]:

@@ -12,6 +12,7 @@ text from the server is scrubbed of the key before it reaches a message.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -135,19 +136,24 @@ class ZoteroClient:
 
     def all_items(self) -> list[dict[str, Any]]:
         """Every item of the library (trash included), 100 per request."""
-        items = answers.objects(_call(self.zot.items, includeTrashed=1, limit=PAGE), self._where())
+        return [item for page in self.item_pages() for item in page]
+
+    def item_pages(self) -> Iterator[list[dict[str, Any]]]:
+        """Every item of the library (trash included), a page of 100 at a time as each arrives."""
+        first = answers.objects(_call(self.zot.items, includeTrashed=1, limit=PAGE), self._where())
         self._track()
-        return items + self._rest(answers.objects)
+        yield first
+        yield from self._pages(answers.objects)
 
     def collections(self) -> list[dict[str, Any]]:
         def check(value: Any, where: str) -> list[dict[str, Any]]:
             return answers.objects(value, where, "collection", ("name",))
 
-        return check(_call(self.zot.collections, limit=PAGE), self._where()) + self._rest(check)
+        first = check(_call(self.zot.collections, limit=PAGE), self._where())
+        return first + [c for page in self._pages(check) for c in page]
 
-    def _rest(self, check: Any) -> list[dict[str, Any]]:
+    def _pages(self, check: Any) -> Iterator[list[dict[str, Any]]]:
         """The pages after the first, following the server's "next" links (a loop among them is refused)."""
-        out: list[dict[str, Any]] = []
         seen: set[str] = set()
         while self.zot.links and self.zot.links.get("next"):
             link = str(self.zot.links["next"])
@@ -155,8 +161,7 @@ class ZoteroClient:
                 raise ServerAnswerError(f"{self._where()}: the server's answer is unusable: its pagination "
                                         "links lead back to a page already read")
             seen.add(link)
-            out += check(_call(self.zot.follow), self._where())
-        return out
+            yield check(_call(self.zot.follow), self._where())
 
     # ---- writes ----------------------------------------------------------
     def write_items(self, batch: list[dict[str, Any]]) -> WriteResult:

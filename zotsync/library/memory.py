@@ -12,6 +12,7 @@ It also acts the user's part (``user_edit``, ``user_delete``) and can fail on cu
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from typing import Any
 
 from zotsync.errors import ServiceUnavailable, ZotsyncError
@@ -51,9 +52,14 @@ class MemoryLibrary:
         return [self._item(self.lib.items[k]) for k in dict.fromkeys(keys) if k in self.lib.items]
 
     def all_items(self) -> list[dict[str, Any]]:
-        self.requests += max(1, math.ceil(len(self.lib.items) / PAGE))
+        return [item for page in self.item_pages() for item in page]
+
+    def item_pages(self) -> Iterator[list[dict[str, Any]]]:
         self.last_version = self.lib.version
-        return [self._item(o) for o in self.lib.items.values()]
+        objects = list(self.lib.items.values())
+        for start in range(0, max(len(objects), 1), PAGE):
+            self.requests += 1
+            yield [self._item(o) for o in objects[start:start + PAGE]]
 
     def deleted_since(self, since: int) -> list[str]:
         self.requests += 1

@@ -8,7 +8,8 @@ one listing). ``snapshot`` freezes what the plan reads.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
 
 from zotsync.library.base import Library
 from zotsync.model import Snapshot
@@ -37,9 +38,9 @@ def refresh_mirror(library: Library, state: State) -> None:
 
 
 def _first_copy(library: Library, state: State) -> None:
-    items = library.all_items()
+    for page in library.item_pages():  # page by page: the whole library is never held in memory
+        state.mirror_put(page)
     version = library.last_version or 0
-    state.mirror_put(items)
     if version:  # a library with a history: learn what was deleted, so that it is not recreated
         state.add_deleted_keys(library.deleted_since(0))
     state.library_version = version
@@ -64,6 +65,31 @@ def known_collections(library: Library, state: State, names: Iterable[str]) -> d
 
 
 def snapshot(state: State, library_uri: str, collections: dict[str, str]) -> Snapshot:
-    """What the plan reads, as of now."""
-    return Snapshot(state.sources(), state.managed(), state.mirror(), library_uri, collections,
-                    frozenset(state.deleted_keys()))
+    """What the plan reads, as of now: the mirror is read item by item as the plan asks for one."""
+    return Snapshot(state.sources(), state.managed(), MirrorView(state), library_uri, collections,
+                    deleted=frozenset(state.deleted_keys()), survivors=state.mirror_survivors())
+
+
+class MirrorView(Mapping[str, dict[str, Any]]):
+    """The mirror as a mapping key -> {"version", "data"}, each item decoded when first asked for.
+
+    A run that plans few works reads few items, whatever the size of the library. It is read
+    before apply writes (the plan is made first), so it shows the library as of the refresh."""
+
+    def __init__(self, state: State) -> None:
+        self.state = state
+        self.cache: dict[str, dict[str, Any] | None] = {}
+
+    def __getitem__(self, key: str) -> dict[str, Any]:
+        if key not in self.cache:
+            self.cache[key] = self.state.mirror_get(key)
+        found = self.cache[key]
+        if found is None:
+            raise KeyError(key)
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.state.mirror_key_list())
+
+    def __len__(self) -> int:
+        return self.state.mirror_size()

@@ -413,7 +413,7 @@ def _check_json(answer: httpx2.Response) -> None:
     if not body.strip():
         raise Transient(f"an empty answer to HTTP {answer.status_code}", answer=True)
     try:
-        json.loads(body)
+        decoded = json.loads(body)
     except UnicodeDecodeError:
         raise Transient("the answer is not UTF-8 text", answer=True) from None
     except ValueError as exc:
@@ -425,6 +425,7 @@ def _check_json(answer: httpx2.Response) -> None:
         raise Transient(f"invalid JSON ({getattr(exc, 'msg', exc)}{where})", answer=True) from None
     if "json" not in answer.headers.get("Content-Type", "").lower():
         answer.headers["Content-Type"] = "application/json"
+    setattr(answer, "json", lambda **_: decoded)  # noqa: B010 - pyzotero reads it again: decoded once, not twice
 
 
 def _page_words(body: bytes) -> str:
