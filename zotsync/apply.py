@@ -74,6 +74,7 @@ class Applier:
             self._outcome(entry, Result.CONFLICT if entry.conflicts else Result.UNCHANGED)
 
     def _landed(self, obj: dict[str, Any], entry: PlanEntry, action: Result) -> None:
+        self.state.link_sources(entry.work.sources, entry.key)  # an adopted item is known by its sources from now on
         self.state.set_managed(entry.key, Status.SYNCED, int(obj["version"]), entry.desired)
         self.state.mirror_put([obj])
         quiet = entry.conflicts and action == Result.UPDATED and not entry.changes

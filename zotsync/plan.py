@@ -81,6 +81,10 @@ def _as_list(value: Any) -> list[str]:
 
 
 def desired_data(work: Work, collection_keys: Mapping[str, str], marked: bool) -> dict[str, Any]:
+    """What the sources say the item holds; ``marked`` (creates only) adds zotsync's marker lines to Extra.
+
+    An existing item is compared without marker lines (``_value``): a marker is never the
+    source's value, so it can neither look like a change nor overwrite another's Extra."""
     data = {k: v for k, v in work.item.items() if k not in {"key", "version"}}
     if marked:
         data["extra"] = extra.add_markers(data.get("extra", ""), work.sources)
@@ -103,7 +107,7 @@ def decide(matched: Matched, snap: Snapshot, collection_keys: Mapping[str, str])
         if managed is None or managed.status == Status.PENDING:
             return PlanEntry(Action.CREATE, work, key, 0, desired_data(work, collection_keys, True), how=How.STATE)
         return PlanEntry(Action.SKIP_DELETED, work, key, 0, managed.pristine, note="deleted in Zotero; not recreated")
-    desired = desired_data(work, collection_keys, marked=how not in {How.MATCH, How.MERGED})
+    desired = desired_data(work, collection_keys, marked=how == How.NEW)
     if how == How.NEW and key in snap.deleted:
         return PlanEntry(Action.SKIP_DELETED, work, key, 0, desired, how=how, note="deleted in Zotero; not recreated")
     if how == How.NEW:
@@ -155,11 +159,11 @@ def _three_way(entry: PlanEntry, pristine: dict[str, Any], current: dict[str, An
     for name in sorted(names):
         if name != "creators" and schema.is_valid_type(current_type) and not schema.has_field(current_type, name):
             continue  # the user gave the item another type: fields it lacks are not ours to send
-        src, pri, cur = desired.get(name, _empty(name)), pristine.get(name, _empty(name)), current.get(name, _empty(name))
+        src, pri, cur = (_value(d, name) for d in (desired, pristine, current))
         if src == pri or cur == src or src in ("", []):
             continue  # a value the source no longer gives is left in place, never cleared
         if cur == pri:
-            entry.changes[name] = schema.fit_creators(current_type, src) if name == "creators" else src
+            entry.changes[name] = _sent(name, src, current, current_type)
         else:
             entry.conflicts.append(name)
 
@@ -174,23 +178,39 @@ def _type_change(entry: PlanEntry, pristine: dict[str, Any], current: dict[str, 
     for name, value in entry.desired.items():
         if name in SKIP_FIELDS or not value:
             continue
-        cur = current.get(name, "") if schema.has_field(current.get("itemType", ""), name) else ""
-        if not cur or cur == pristine.get(name, ""):
-            entry.changes[name] = value
+        cur = _value(current, name) if schema.has_field(current.get("itemType", ""), name) else ""
+        if not cur or cur == _value(pristine, name):
+            entry.changes[name] = _sent(name, _value(entry.desired, name), current, new_type)
     if current.get("creators") != schema.fit_creators(new_type, current.get("creators", [])):
         same = current.get("creators") == pristine.get("creators")
         entry.changes["creators"] = entry.desired.get("creators", []) if same else \
             schema.fit_creators(new_type, current.get("creators", []))
 
 
+def _value(data: Mapping[str, Any], name: str) -> Any:
+    """A field's value as compared three-way: Extra without zotsync's marker lines."""
+    value = data.get(name, _empty(name))
+    return extra.without_markers(value) if name == "extra" else value
+
+
+def _sent(name: str, value: Any, current: Mapping[str, Any], item_type: str) -> Any:
+    """The value written for a field: creators fitted to the item's type, Extra keeping the item's markers."""
+    if name == "creators":
+        return schema.fit_creators(item_type, value)
+    if name == "extra":
+        return extra.add_markers(value, extra.markers(current.get("extra", "")))
+    return value
+
+
 def _fill_empty(entry: PlanEntry, current: dict[str, Any]) -> None:
-    for name, value in entry.desired.items():
+    for name in entry.desired:
         if name in SKIP_FIELDS and name != "creators":
             continue
-        if not value or current.get(name):
+        value = _value(entry.desired, name)
+        if not value or _value(current, name):
             continue
         if name == "extra" or name in current or name == "creators":
-            entry.changes[name] = value
+            entry.changes[name] = _sent(name, value, current, current.get("itemType", "")) if name == "extra" else value
 
 
 def _merge_lists(entry: PlanEntry, pristine: dict[str, Any], current: dict[str, Any]) -> None:
