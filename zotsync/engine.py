@@ -58,8 +58,9 @@ def sync(sources: list[Source], library: Library, state: State, library_uri: str
     parsed, collection_of, harvests = read(sources, fetch)
     works = file_in(group(parsed.parsed), collection_of, collection)
     progress.phase(f"reading the library ({len(works)} works from {parsed.files} documents)")
-    refresh_mirror(library, state)
-    snap = snapshot(state, library_uri, known_collections(library, state, {n for w in works for n in w.collections}))
+    changed = refresh_mirror(library, state)
+    names = {n for w in works for n in w.collections}
+    snap = snapshot(state, library_uri, known_collections(library, state, names, changed))
     works = follow_moves(works, snap)
     derive = key_deriver(library_uri)
     progress.phase("planning")

@@ -35,7 +35,9 @@ def plan_collections(matched: list[Matched], snap: Snapshot, new_key: Callable[[
     """Every collection a work is filed in: known ones by their key, missing ones to create."""
     names = sorted({name for m in matched for name in m.work.collections})
     return [CollectionEntry(name, snap.collections[name], Action.UNCHANGED) if name in snap.collections
-            else CollectionEntry(name, new_key(f"collection:{name}"), Action.CREATE) for name in names]
+            else CollectionEntry(name, new_key(f"collection:{name}"), Action.CREATE,
+                                 "deleted in Zotero; made again" if name in snap.filed else "")
+            for name in names]
 
 
 def _with_notes(entry: PlanEntry, new_key: Callable[[str], str]) -> PlanEntry:

@@ -85,7 +85,15 @@ def json_report(result: RunResult, dry_run: bool = False) -> dict[str, Any]:
         report = {**counts(result), "requests": result.requests,
                   "items": [_item(o) for o in (result.applied.outcomes if result.applied else [])]}
     report["parse_errors"] = [{"source": e.origin, "line": e.line, "error": e.message} for e in result.parsed.errors]
+    if notices(result):
+        report["notices"] = notices(result)
     return report
+
+
+def notices(result: RunResult) -> list[str]:
+    """What the run found and repaired, said once: a library reset, a state rebuilt, a collection made again."""
+    made_again = [f"collection {c.name!r} was {c.note}" for c in result.plan.collections if c.note]
+    return list(result.notices) + made_again
 
 
 def failure_report(error: str, exit_code: int) -> dict[str, Any]:
@@ -115,7 +123,7 @@ def _requests(n: int) -> str:
 
 
 def trouble_lines(result: RunResult) -> list[str]:
-    lines = [f"error: {e}" for e in result.parsed.errors]
+    lines = [f"notice: {n}" for n in notices(result)] + [f"error: {e}" for e in result.parsed.errors]
     for outcome in result.applied.outcomes if result.applied else []:
         if outcome.error:
             lines.append(f"failed: {outcome.entry.work.label} ({_title(outcome.entry)[:60]}): {outcome.error}")

@@ -192,5 +192,9 @@ class State:
         row = self._exec("SELECT key FROM collections WHERE name = ?", (name,)).fetchone()
         return row[0] if row else None
 
+    def collections(self) -> dict[str, str]:
+        """name -> key of every collection zotsync has filed items in."""
+        return dict(self._exec("SELECT name, key FROM collections").fetchall())
+
     def set_collection(self, name: str, key: str) -> None:
         self._exec("INSERT OR REPLACE INTO collections VALUES (?, ?)", (name, key))

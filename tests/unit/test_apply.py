@@ -7,12 +7,14 @@ import copy
 from pathlib import Path
 
 from zotsync.apply import Applier
+from zotsync.documents import ParseResult
 from zotsync.keys import key_deriver
 from zotsync.library.memory import MemoryLibrary
 from zotsync.library.mirror import known_collections, refresh_mirror, snapshot
 from zotsync.match import LibraryIndex, assign_keys
-from zotsync.model import Action, CollectionEntry, PlanEntry, Result, Work
+from zotsync.model import Action, CollectionEntry, PlanEntry, Result, RunResult, Work
 from zotsync.plan import plan, replan
+from zotsync.report import trouble_lines
 from zotsync.state import State
 
 URI = "http://zotero.org/users/1"
@@ -75,3 +77,22 @@ def test_an_update_the_user_raced_is_replanned_with_the_handed_function_and_keep
     data = library.lib.items[entry.key].data
     assert (data["volume"], data["pages"]) == ("4", "10-20")
     assert entry.version < library.lib.items[entry.key].version and the_plan.entries[0] is entry
+
+
+def test_a_collection_the_user_deleted_is_made_again_and_the_report_says_so() -> None:
+    library, state = MemoryLibrary(), State(Path(":memory:"))
+    Applier(library, state, replan).run(planned([work(collections=("Shelf",))], library, state))
+    (old_key,) = library.lib.collections
+    library.user_delete_collection(old_key)
+    the_plan = planned([work(collections=("Shelf",)), work("src:2", collections=("Shelf",))], library, state)
+    (shelf,) = the_plan.collections
+    assert shelf.action == Action.CREATE and shelf.note
+    applied = Applier(library, state, replan).run(the_plan)
+    assert [o.action for o in applied.outcomes if o.error] == []
+    assert [c.data["name"] for c in library.lib.collections.values()] == ["Shelf"]
+    new = the_plan.entries[1].key
+    assert library.lib.items[new].data["collections"] == [shelf.key]
+    lines = trouble_lines(RunResult(ParseResult(), the_plan, applied))
+    assert lines == ["notice: collection 'Shelf' was deleted in Zotero; made again"]
+    again = planned([work(collections=("Shelf",)), work("src:2", collections=("Shelf",))], library, state)
+    assert again.collections == [CollectionEntry("Shelf", shelf.key, Action.UNCHANGED)]  # said once

@@ -112,6 +112,10 @@ class MemoryLibrary:
         """Delete an item for good, as emptying the trash does (it is then listed by /deleted)."""
         self.store.remove(self.lib, "item", key, self.store.bump(self.lib))
 
+    def user_delete_collection(self, key: str) -> None:
+        """Delete a collection as the user would in Zotero (its items stay, out of it)."""
+        self.writer._delete("collection", key, self.store.bump(self.lib))
+
     def fail_next(self, fault: str) -> None:
         """``outage``: the next write raises ServiceUnavailable unsent; ``lost``: it lands, its answer is lost."""
         self.faults.append(fault)

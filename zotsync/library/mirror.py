@@ -2,8 +2,8 @@
 
 ``refresh_mirror`` makes as few requests as it can: the whole library once, then only what
 changed since the version last seen (a 304 costs one request), plus the deletions.
-``known_collections`` finds the keys of the named collections (the state's cache first, then
-one listing). ``snapshot`` freezes what the plan reads.
+``known_collections`` finds the keys of the named collections (the state's cache while the
+library has not changed, else one listing, which also finds a collection the user deleted). ``snapshot`` freezes what the plan reads.
 """
 
 from __future__ import annotations
@@ -15,15 +15,17 @@ from zotsync.model import Snapshot
 from zotsync.state import State
 
 
-def refresh_mirror(library: Library, state: State) -> None:
-    """Bring the local mirror of the library up to date with as few requests as possible."""
+def refresh_mirror(library: Library, state: State) -> bool:
+    """Bring the local mirror of the library up to date with as few requests as possible.
+
+    True when the library changed since the state last saw it (or was read whole)."""
     since = state.library_version
     if since == 0:
         _first_copy(library, state)
-        return
+        return True
     changed = library.changed_versions(since)
     if changed is None:
-        return
+        return False
     version = library.last_version or since
     known = state.mirror_versions()
     stale = [key for key, v in changed.items() if known.get(key) != v]
@@ -34,6 +36,7 @@ def refresh_mirror(library: Library, state: State) -> None:
     state.add_deleted_keys(gone)
     state.library_version = version
     state.commit()
+    return True
 
 
 def _first_copy(library: Library, state: State) -> None:
@@ -46,24 +49,29 @@ def _first_copy(library: Library, state: State) -> None:
     state.commit()
 
 
-def known_collections(library: Library, state: State, names: Iterable[str]) -> dict[str, str]:
-    """name -> key of the named collections that exist; the library is asked only about unknown names."""
+def known_collections(library: Library, state: State, names: Iterable[str], changed: bool = True) -> dict[str, str]:
+    """name -> key of the named collections that exist.
+
+    The state's cached keys are believed while the library has not ``changed`` (deleting a
+    collection moves the library version); otherwise, or for an unknown name, one listing
+    tells: a cached key kept (the user may have renamed it), a deleted one dropped."""
     wanted = sorted(set(names))
-    known: dict[str, str] = {}
-    for name in wanted:
-        cached = state.collection_key(name)
-        if cached:
-            known[name] = cached
-    missing = set(wanted) - set(known)
-    if missing:
-        for collection in library.collections():
-            name = str(collection["data"]["name"])
-            if name in missing:
-                known.setdefault(name, str(collection["key"]))
+    cached = {name: key for name in wanted if (key := state.collection_key(name))}
+    if not changed and len(cached) == len(wanted):
+        return cached
+    if not wanted:
+        return {}
+    listing = library.collections()
+    present = {str(c["key"]) for c in listing}
+    known = {name: key for name, key in cached.items() if key in present}
+    for collection in listing:
+        name = str(collection["data"]["name"])
+        if name in wanted:
+            known.setdefault(name, str(collection["key"]))
     return known
 
 
 def snapshot(state: State, library_uri: str, collections: dict[str, str]) -> Snapshot:
     """What the plan reads, as of now."""
     return Snapshot(state.sources(), state.managed(), state.mirror(), library_uri, collections,
-                    frozenset(state.deleted_keys()))
+                    state.collections(), frozenset(state.deleted_keys()))
