@@ -234,9 +234,17 @@ def _merge_lists(entry: PlanEntry, pristine: dict[str, Any], current: dict[str, 
             changed = True
     if changed:
         entry.changes["relations"] = relations
-    wanted = set(entry.desired.get("collections", [])) - set(current.get("collections", []))
-    if wanted:
-        entry.changes["collections"] = list(current.get("collections", [])) + sorted(wanted)
+    _merge_collections(entry, pristine, current)
+
+
+def _merge_collections(entry: PlanEntry, pristine: dict[str, Any], current: dict[str, Any]) -> None:
+    """Three-way, like the tags: zotsync files in (or takes out of) only what it changed since it last
+    pushed; a collection the user took the item out of is theirs to leave."""
+    src, pri = set(entry.desired.get("collections", [])), set(pristine.get("collections", []))
+    have = list(current.get("collections", []))
+    add, drop = (src - pri) - set(have), (pri - src) & set(have)
+    if add or drop:
+        entry.changes["collections"] = [c for c in have if c not in drop] + sorted(add)
 
 
 def _empty(name: str) -> Any:

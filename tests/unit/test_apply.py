@@ -96,3 +96,23 @@ def test_a_collection_the_user_deleted_is_made_again_and_the_report_says_so() ->
     assert lines == ["notice: collection 'Shelf' was deleted in Zotero; made again"]
     again = planned([work(collections=("Shelf",)), work("src:2", collections=("Shelf",))], library, state)
     assert again.collections == [CollectionEntry("Shelf", shelf.key, Action.UNCHANGED)]  # said once
+
+
+def test_an_item_the_user_moved_out_of_zotsyncs_collection_is_not_filed_back() -> None:
+    library, state = MemoryLibrary(), State(Path(":memory:"))
+    Applier(library, state, replan).run(planned([work(collections=("Shelf",)), work("src:2", collections=("Shelf",))],
+                                                library, state))
+    shelf = state.collection_key("Shelf")
+    library.create_collection("MINE2345", "Mine")
+    moved, kept = (e.key for e in planned([work(), work("src:2")], library, state).entries)
+    library.user_edit(moved, {"collections": ["MINE2345"]})
+    for _ in range(2):
+        the_plan = planned([work(collections=("Shelf",), volume="9"), work("src:2", collections=("Shelf", "Desk"))],
+                           library, state)
+        Applier(library, state, replan).run(the_plan)
+    desk = state.collection_key("Desk")
+    assert library.lib.items[moved].data["collections"] == ["MINE2345"]  # the user's move stands
+    assert library.lib.items[moved].data["volume"] == "9"  # while the item's fields still follow the source
+    assert sorted(library.lib.items[kept].data["collections"]) == sorted([shelf, desk])  # what zotsync newly adds
+    the_plan = planned([work(collections=("Shelf",)), work("src:2", collections=("Shelf",))], library, state)
+    assert [e.changes.get("collections") for e in the_plan.entries] == [None, [shelf]]  # and newly takes out
