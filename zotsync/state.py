@@ -151,6 +151,12 @@ class State:
     def mirror_size(self) -> int:
         return int(self._exec("SELECT COUNT(*) FROM mirror").fetchone()[0])
 
+    def forget_library(self) -> None:
+        """Drop the mirror, the deletions seen and the version: the library is to be read again whole."""
+        self._exec("DELETE FROM mirror")
+        self._exec("DELETE FROM deleted_keys")
+        self.library_version = 0
+
     def add_deleted_keys(self, keys: Iterable[str]) -> None:
         """Keys the library reports as permanently deleted."""
         self.db.executemany("INSERT OR IGNORE INTO deleted_keys VALUES (?)", [(k,) for k in keys])

@@ -40,9 +40,8 @@ class MemoryLibrary:
     # ---- reads ----------------------------------------------------------
     def changed_versions(self, since: int) -> dict[str, int] | None:
         self.requests += 1
-        self.last_version = self.lib.version
-        if self.lib.version <= since:
-            self.last_version = since
+        self.last_version = self.lib.version  # lower than ``since``: the library was reset
+        if self.lib.version == since:
             return None
         return {o.key: o.version for o in self.lib.items.values() if o.version > since}
 
