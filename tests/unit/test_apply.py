@@ -4,17 +4,19 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 from pathlib import Path
 
 from zotsync.apply import Applier
 from zotsync.documents import ParseResult
 from zotsync.keys import key_deriver
+from zotsync.library.base import WriteResult
 from zotsync.library.memory import MemoryLibrary
 from zotsync.library.mirror import known_collections, refresh_mirror, snapshot
 from zotsync.match import LibraryIndex, assign_keys
-from zotsync.model import Action, CollectionEntry, PlanEntry, Result, RunResult, Work
+from zotsync.model import Action, CollectionEntry, Plan, PlanEntry, Result, RunResult, Work
 from zotsync.plan import plan, replan
-from zotsync.report import trouble_lines
+from zotsync.report import counts, trouble_lines
 from zotsync.state import State
 
 URI = "http://zotero.org/users/1"
@@ -116,3 +118,30 @@ def test_an_item_the_user_moved_out_of_zotsyncs_collection_is_not_filed_back() -
     assert sorted(library.lib.items[kept].data["collections"]) == sorted([shelf, desk])  # what zotsync newly adds
     the_plan = planned([work(collections=("Shelf",)), work("src:2", collections=("Shelf",))], library, state)
     assert [e.changes.get("collections") for e in the_plan.entries] == [None, [shelf]]  # and newly takes out
+
+
+class SilentLibrary(MemoryLibrary):
+    """A server whose write report is empty: ``{"successful": {}, "failed": {}}`` whatever was sent."""
+
+    def write(self, batch: list[dict], since: int | None = None) -> WriteResult:
+        self.requests += 1
+        return WriteResult(library_version=self.lib.version)
+
+
+def test_every_object_of_a_batch_is_accounted_for_an_empty_write_report_fails_each() -> None:
+    library, state = SilentLibrary(), State(Path(":memory:"))
+    applied = Applier(library, state, replan).run(planned([work(), work("src:2")], library, state))
+    assert [(o.action, o.error) for o in applied.outcomes] == \
+        [(Result.FAILED, "no answer: the server's write report does not mention this object")] * 2
+    assert counts(RunResult(ParseResult(), Plan(), applied))["failed"] == 2
+
+
+def test_a_child_note_the_server_refuses_is_reported_with_its_item() -> None:
+    library, state = MemoryLibrary(), State(Path(":memory:"))
+    big = dataclasses.replace(work(), notes=["Remark & more. " * 40000])
+    applied = Applier(library, state, replan).run(planned([big, work("src:2")], library, state))
+    assert sorted(o.action for o in applied.outcomes) == [Result.CREATED, Result.CREATED, Result.FAILED]
+    (failed,) = [o for o in applied.outcomes if o.error]
+    assert failed.entry.work.label == "src:1" and failed.error.startswith("its note 1 was not saved: 413: Note ")
+    lines = trouble_lines(RunResult(ParseResult(), Plan(), applied))
+    assert len(lines) == 1 and lines[0].startswith("failed: src:1 (A study of src:1): its note 1 was not saved: 413")
