@@ -19,6 +19,7 @@ from typing import Any
 from zotsync import extra, schema
 from zotsync.model import Action, CollectionEntry, How, Matched, Plan, PlanEntry, Snapshot, Status, Work
 
+NOTE_LIMIT = 500_000  # characters of a note's HTML the Zotero API accepts (its Notes::$MAX_NOTE_LENGTH)
 SKIP_FIELDS = {"key", "version", "dateAdded", "dateModified", "deleted", "creators", "tags", "relations",
                "collections", "parentItem", "itemType"}
 
@@ -48,9 +49,21 @@ def _with_notes(entry: PlanEntry, new_key: Callable[[str], str]) -> PlanEntry:
 
 
 def note_payload(key: str, parent: str, text: str) -> dict[str, Any]:
-    """A child note (a BibTeX ``note`` field, as Zotero's importer makes one), created with its parent."""
-    paragraphs = "".join(f"<p>{html.escape(p)}</p>" for p in text.split("\n\n") if p.strip())
-    return {"key": key, "version": 0, "itemType": "note", "parentItem": parent, "note": paragraphs}
+    """A child note (a BibTeX ``note`` field, as Zotero's importer makes one), created with its parent.
+
+    A note past the API's limit (which it refuses with 413) is cut to fit, and says so at its end."""
+    note = _note_html(text)
+    if len(note) > NOTE_LIMIT:
+        keep = NOTE_LIMIT - 200
+        while len(note := _note_html(text[:keep])) > NOTE_LIMIT - 200:
+            keep = keep * 9 // 10
+        note += (f"<p>[zotsync: this note was cut at {keep:,} of its {len(text):,} characters; "
+                 f"Zotero takes notes of at most {NOTE_LIMIT:,}]</p>")
+    return {"key": key, "version": 0, "itemType": "note", "parentItem": parent, "note": note}
+
+
+def _note_html(text: str) -> str:
+    return "".join(f"<p>{html.escape(p)}</p>" for p in text.split("\n\n") if p.strip())
 
 
 def relate(matched: list[Matched], library_uri: str) -> list[Matched]:

@@ -138,10 +138,21 @@ def test_every_object_of_a_batch_is_accounted_for_an_empty_write_report_fails_ea
 
 def test_a_child_note_the_server_refuses_is_reported_with_its_item() -> None:
     library, state = MemoryLibrary(), State(Path(":memory:"))
-    big = dataclasses.replace(work(), notes=["Remark & more. " * 40000])
-    applied = Applier(library, state, replan).run(planned([big, work("src:2")], library, state))
+    the_plan = planned([dataclasses.replace(work(), notes=["Remark"]), work("src:2")], library, state)
+    the_plan.entries[0].children[0]["note"] = "<p>" + "x" * 500_001 + "</p>"  # past the limit, as another tool might send
+    applied = Applier(library, state, replan).run(the_plan)
     assert sorted(o.action for o in applied.outcomes) == [Result.CREATED, Result.CREATED, Result.FAILED]
     (failed,) = [o for o in applied.outcomes if o.error]
     assert failed.entry.work.label == "src:1" and failed.error.startswith("its note 1 was not saved: 413: Note ")
     lines = trouble_lines(RunResult(ParseResult(), Plan(), applied))
     assert len(lines) == 1 and lines[0].startswith("failed: src:1 (A study of src:1): its note 1 was not saved: 413")
+
+
+def test_a_note_past_the_apis_limit_is_cut_to_fit_and_says_so() -> None:
+    library, state = MemoryLibrary(), State(Path(":memory:"))
+    big = dataclasses.replace(work(), notes=["Remark & more. " * 40000])  # 600,000 characters, more as HTML
+    applied = Applier(library, state, replan).run(planned([big], library, state))
+    assert [(o.action, o.error) for o in applied.outcomes] == [(Result.CREATED, "")]
+    (note,) = [o.data["note"] for o in library.lib.items.values() if o.data["itemType"] == "note"]
+    assert note.startswith("<p>Remark &amp; more. Remark") and len(note) <= 500_000
+    assert "[zotsync: this note was cut at" in note and "of its 600,000 characters" in note
