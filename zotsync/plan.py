@@ -20,8 +20,9 @@ from zotsync import extra, schema
 from zotsync.model import Action, CollectionEntry, How, Matched, Plan, PlanEntry, Snapshot, Status, Work
 
 NOTE_LIMIT = 500_000  # characters of a note's HTML the Zotero API accepts (its Notes::$MAX_NOTE_LENGTH)
+UNKNOWN_BASE = "zotsync:unknown-base"  # in a pristine copy: fields whose base was unknown at a state rebuild
 SKIP_FIELDS = {"key", "version", "dateAdded", "dateModified", "deleted", "creators", "tags", "relations",
-               "collections", "parentItem", "itemType"}
+               "collections", "parentItem", "itemType", UNKNOWN_BASE}
 
 
 def plan(matched: list[Matched], snap: Snapshot, new_key: Callable[[str], str]) -> Plan:
@@ -123,6 +124,8 @@ def decide(matched: Matched, snap: Snapshot, collection_keys: Mapping[str, str])
             return PlanEntry(Action.CREATE, work, key, 0, desired_data(work, collection_keys, True), how=How.STATE)
         return PlanEntry(Action.SKIP_DELETED, work, key, 0, managed.pristine, note="deleted in Zotero; not recreated")
     desired = desired_data(work, collection_keys, marked=how == How.NEW)
+    if how == How.MARKER and managed is None:
+        return _rebuilt(work, key, desired, snap.mirror[key])
     if how == How.NEW and key in snap.deleted:
         return PlanEntry(Action.SKIP_DELETED, work, key, 0, desired, how=how, note="deleted in Zotero; not recreated")
     if how == How.NEW:
@@ -130,6 +133,21 @@ def decide(matched: Matched, snap: Snapshot, collection_keys: Mapping[str, str])
     three_way = how == How.STATE and managed is not None and managed.status in {Status.SYNCED, Status.PENDING}
     pristine = managed.pristine if three_way and managed is not None else None
     return decide_existing(work, key, how, desired, pristine, snap.mirror[key])
+
+
+def _rebuilt(work: Work, key: str, desired: dict[str, Any], current: dict[str, Any]) -> PlanEntry:
+    """An item zotsync made, found by its marker with the state lost: the copy last pushed is unknown.
+
+    Only its empty fields are filled (where it differs from the source, the user may have edited
+    it), and those fields are remembered as of unknown base: when the source changes one of them
+    later, the change goes in rather than being reported as a conflict with an edit nobody may
+    have made. (Zotero's dateModified, to the second, cannot tell an untouched item from one edited
+    right after its creation, so it is not used.)"""
+    data = current["data"]
+    unknown = sorted(name for name in (set(desired) & set(data)) - SKIP_FIELDS
+                     if _value(desired, name) and _value(data, name) and _value(desired, name) != _value(data, name))
+    return decide_existing(work, key, How.MARKER, {**desired, UNKNOWN_BASE: unknown} if unknown else desired, None,
+                           current)
 
 
 def merged_into(key: str, snap: Snapshot) -> str | None:
@@ -177,10 +195,13 @@ def _three_way(entry: PlanEntry, pristine: dict[str, Any], current: dict[str, An
         src, pri, cur = (_value(d, name) for d in (desired, pristine, current))
         if src == pri or cur == src or src in ("", []):
             continue  # a value the source no longer gives is left in place, never cleared
-        if cur == pri:
+        if cur == pri or name in pristine.get(UNKNOWN_BASE, ()):
             entry.changes[name] = _sent(name, src, current, current_type)
         else:
             entry.conflicts.append(name)
+    unresolved = [n for n in pristine.get(UNKNOWN_BASE, ()) if n not in entry.changes and _value(current, n) != _value(desired, n)]
+    if unresolved:  # still of unknown base: remembered until the source changes them
+        entry.desired = {**desired, UNKNOWN_BASE: unresolved}
 
 
 def _type_change(entry: PlanEntry, pristine: dict[str, Any], current: dict[str, Any]) -> None:

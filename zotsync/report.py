@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from zotsync.errors import StateError
-from zotsync.model import Action, Outcome, Plan, PlanEntry, Result, RunResult
+from zotsync.model import Action, How, Outcome, Plan, PlanEntry, Result, RunResult
 
 DRY_WORDS = {Action.CREATE: "create", Action.UPDATE: "update", Action.UNCHANGED: "unchanged",
              Action.SKIP_DELETED: "skip"}
@@ -93,7 +93,10 @@ def json_report(result: RunResult, dry_run: bool = False) -> dict[str, Any]:
 def notices(result: RunResult) -> list[str]:
     """What the run found and repaired, said once: a library reset, a state rebuilt, a collection made again."""
     made_again = [f"collection {c.name!r} was {c.note}" for c in result.plan.collections if c.note]
-    return list(result.notices) + made_again
+    rebuilt = sum(1 for e in result.entries if e.how == How.MARKER)
+    found = [f"state rebuilt: {rebuilt} item{'s' if rebuilt != 1 else ''} zotsync made found by the zotsync "
+             "lines in their Extra"] if rebuilt else []
+    return list(result.notices) + found + made_again
 
 
 def failure_report(error: str, exit_code: int) -> dict[str, Any]:

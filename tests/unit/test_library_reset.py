@@ -9,7 +9,7 @@ from pathlib import Path
 from zotsync.engine import Source, sync
 from zotsync.library.memory import MemoryLibrary
 from zotsync.model import Result, RunResult
-from zotsync.report import counts, summary
+from zotsync.report import counts, notices, summary
 from zotsync.state import State
 
 URI = "http://zotero.org/users/1"
@@ -86,3 +86,24 @@ def test_with_a_damaged_mirror_a_deletion_is_believed_from_a_404_on_the_key(tmp_
     result = run(library, tmp_path)
     assert result.notices == [] and actions(result) == [Result.SKIPPED, Result.UNCHANGED, Result.UNCHANGED]
     assert gone not in library.lib.items and len(library.lib.items) == 2  # not recreated
+
+
+def test_the_state_lost_while_a_source_changed_is_rebuilt_once_and_later_changes_go_in(tmp_path: Path) -> None:
+    library = setup(tmp_path)
+    key = next(k for k, o in library.lib.items.items() if o.data["volume"] == "1")
+    library.user_edit(key, {"title": "My own title"})
+    (tmp_path / "s.sqlite").unlink()
+    (tmp_path / "docs" / "refs.bib").write_text(bib(3).replace("volume={1}", "volume={100}"))
+    rebuilt = run(library, tmp_path)
+    assert [n for n in notices(rebuilt) if n.startswith("state rebuilt")] == \
+        ["state rebuilt: 3 items zotsync made found by the zotsync lines in their Extra"]
+    assert actions(rebuilt) == [Result.UNCHANGED] * 3 and library.lib.items[key].data["volume"] == "1"  # unknown base
+    quiet = run(library, tmp_path)
+    assert notices(quiet) == [] and actions(quiet) == [Result.UNCHANGED] * 3  # said once
+    (tmp_path / "docs" / "refs.bib").write_text(bib(3).replace("volume={1}", "volume={101}"))
+    later = run(library, tmp_path)
+    assert actions(later) == [Result.UNCHANGED, Result.UNCHANGED, Result.UPDATED]
+    assert [o.entry.conflicts for o in later.applied.outcomes] == [[], [], []]
+    data = library.lib.items[key].data
+    assert (data["volume"], data["title"]) == ("101", "My own title")  # the source's change in, the user's edit kept
+    assert actions(run(library, tmp_path)) == [Result.UNCHANGED] * 3
