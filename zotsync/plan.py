@@ -124,8 +124,8 @@ def decide(matched: Matched, snap: Snapshot, collection_keys: Mapping[str, str])
             return PlanEntry(Action.CREATE, work, key, 0, desired_data(work, collection_keys, True), how=How.STATE)
         return PlanEntry(Action.SKIP_DELETED, work, key, 0, managed.pristine, note="deleted in Zotero; not recreated")
     desired = desired_data(work, collection_keys, marked=how == How.NEW)
-    if how == How.MARKER and managed is None:
-        return _rebuilt(work, key, desired, snap.mirror[key])
+    if how in {How.MARKER, How.STATE} and managed is None:  # the state lost, or rebuilt from the marker lines
+        return _rebuilt(work, key, desired, snap.mirror[key], how)
     if how == How.NEW and key in snap.deleted:
         return PlanEntry(Action.SKIP_DELETED, work, key, 0, desired, how=how, note="deleted in Zotero; not recreated")
     if how == How.NEW:
@@ -135,7 +135,7 @@ def decide(matched: Matched, snap: Snapshot, collection_keys: Mapping[str, str])
     return decide_existing(work, key, how, desired, pristine, snap.mirror[key])
 
 
-def _rebuilt(work: Work, key: str, desired: dict[str, Any], current: dict[str, Any]) -> PlanEntry:
+def _rebuilt(work: Work, key: str, desired: dict[str, Any], current: dict[str, Any], how: How) -> PlanEntry:
     """An item zotsync made, found by its marker with the state lost: the copy last pushed is unknown.
 
     Only its empty fields are filled (where it differs from the source, the user may have edited
@@ -146,8 +146,7 @@ def _rebuilt(work: Work, key: str, desired: dict[str, Any], current: dict[str, A
     data = current["data"]
     unknown = sorted(name for name in (set(desired) & set(data)) - SKIP_FIELDS
                      if _value(desired, name) and _value(data, name) and _value(desired, name) != _value(data, name))
-    return decide_existing(work, key, How.MARKER, {**desired, UNKNOWN_BASE: unknown} if unknown else desired, None,
-                           current)
+    return decide_existing(work, key, how, {**desired, UNKNOWN_BASE: unknown} if unknown else desired, None, current)
 
 
 def merged_into(key: str, snap: Snapshot) -> str | None:

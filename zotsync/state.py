@@ -157,6 +157,12 @@ class State:
         self._exec("DELETE FROM deleted_keys")
         self.library_version = 0
 
+    def forget_all(self) -> None:
+        """Drop everything the state knows of the library (``zotsync check --rebuild`` makes it again)."""
+        for table in ("sources", "managed", "failures", "collections"):
+            self._exec(f"DELETE FROM {table}")
+        self.forget_library()
+
     def add_deleted_keys(self, keys: Iterable[str]) -> None:
         """Keys the library reports as permanently deleted."""
         self.db.executemany("INSERT OR IGNORE INTO deleted_keys VALUES (?)", [(k,) for k in keys])

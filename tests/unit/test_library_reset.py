@@ -6,6 +6,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+from zotsync.check import check
 from zotsync.engine import Source, sync
 from zotsync.library.memory import MemoryLibrary
 from zotsync.model import Result, RunResult
@@ -107,3 +108,16 @@ def test_the_state_lost_while_a_source_changed_is_rebuilt_once_and_later_changes
     data = library.lib.items[key].data
     assert (data["volume"], data["title"]) == ("101", "My own title")  # the source's change in, the user's edit kept
     assert actions(run(library, tmp_path)) == [Result.UNCHANGED] * 3
+
+
+def test_check_names_a_reset_library_and_the_items_it_lacks(tmp_path: Path) -> None:
+    setup(tmp_path)
+    state = State(tmp_path / "s.sqlite")
+    try:
+        findings = check(MemoryLibrary(), state)
+    finally:
+        state.close()
+    assert (findings.items, findings.managed, len(findings.missing)) == (0, 3, 3)
+    assert [p.split(":")[0] for p in findings.problems] == [
+        f"the library answers version 0, lower than the state's {findings.state_version}",
+        "3 item(s) zotsync synced are not in the library and not listed as deleted"]
