@@ -132,7 +132,47 @@ def decide(matched: Matched, snap: Snapshot, collection_keys: Mapping[str, str])
         return PlanEntry(Action.CREATE, work, key, 0, desired, how=how)
     three_way = how == How.STATE and managed is not None and managed.status in {Status.SYNCED, Status.PENDING}
     pristine = managed.pristine if three_way and managed is not None else None
+    if how == How.MATCH and managed is not None and managed.status == Status.SYNCED and managed.pristine:
+        return _enriched(work, key, desired, managed.pristine, snap.mirror[key])
     return decide_existing(work, key, how, desired, pristine, snap.mirror[key])
+
+
+def _enriched(work: Work, key: str, desired: dict[str, Any], pristine: dict[str, Any],
+              current: dict[str, Any]) -> PlanEntry:
+    """Another record matched an item zotsync made: where the user has not touched a field (it is as
+    zotsync last pushed it), the richer value wins; elsewhere only empty fields are filled."""
+    entry = decide_existing(work, key, How.MATCH, desired, None, current, "matched an item zotsync made from another record")
+    if entry.action == Action.SKIP_DELETED:
+        return entry
+    data = current["data"]
+    if desired.get("itemType") != data.get("itemType") and data.get("itemType") == pristine.get("itemType"):
+        _type_change(entry, pristine, data)
+    item_type = entry.changes.get("itemType", data.get("itemType", ""))
+    for name in sorted((set(desired) - SKIP_FIELDS) | {"creators"}):
+        src, pri, cur = (_value(d, name) for d in (desired, pristine, data))
+        if not src or src == cur or name in entry.changes and name != "creators":
+            continue
+        if name not in {"creators", "extra"} and not schema.has_field(item_type, name):
+            continue
+        if cur == pri and _richer(src, cur):
+            entry.changes[name] = _sent(name, src, data, item_type)
+    if len(entry.changes.get("creators", [])) > len(data.get("creators") or []):
+        _drop_et_al(entry, pristine, data)
+    if entry.changes:
+        entry.action = Action.UPDATE
+    return entry
+
+
+def _richer(src: Any, cur: Any) -> bool:
+    """More creators, or a longer value (a venue's full name beside its acronym, a full date beside a year)."""
+    return len(src) > len(cur) if isinstance(src, list) and isinstance(cur, list) else len(str(src)) > len(str(cur))
+
+
+def _drop_et_al(entry: PlanEntry, pristine: dict[str, Any], current: dict[str, Any]) -> None:
+    """The ``et al.`` line zotsync wrote for a truncated author list goes once the full list is in."""
+    lines = extra.lines(entry.changes.get("extra", current.get("extra", "")))
+    if "et al." in lines and "et al." in extra.lines(pristine.get("extra", "")):
+        entry.changes["extra"] = "\n".join(line for line in lines if line != "et al.")
 
 
 def _rebuilt(work: Work, key: str, desired: dict[str, Any], current: dict[str, Any], how: How) -> PlanEntry:
