@@ -17,6 +17,7 @@ from dataclasses import replace
 from typing import Any
 
 from zotsync import extra, schema
+from zotsync.match import LibraryIndex
 from zotsync.model import Action, CollectionEntry, How, Matched, Plan, PlanEntry, Snapshot, Status, Work
 
 NOTE_LIMIT = 500_000  # characters of a note's HTML the Zotero API accepts (its Notes::$MAX_NOTE_LENGTH)
@@ -29,8 +30,23 @@ def plan(matched: list[Matched], snap: Snapshot, new_key: Callable[[str], str]) 
     """``new_key(seed)`` gives the key for a new object; zotsync derives it from the source identity."""
     collections = plan_collections(matched, snap, new_key)
     keys = {c.name: c.key for c in collections}
-    entries = [decide(m, snap, keys) for m in relate(matched, snap.library_uri)]
+    entries = [decide(m, snap, keys) for m in relate(_pending_found(matched, snap), snap.library_uri)]
     return Plan([_with_notes(entry, new_key) for entry in entries], collections)
+
+
+def _pending_found(matched: list[Matched], snap: Snapshot) -> list[Matched]:
+    """A create that never landed, whose work the user has since made by hand: adopt that item, not a duplicate."""
+    pending = [i for i, m in enumerate(matched) if m.how == How.STATE and m.key not in snap.mirror
+               and (managed := snap.managed.get(m.key)) is not None and managed.status == Status.PENDING]
+    if not pending:
+        return matched
+    index, taken, out = LibraryIndex.from_mirror(snap.mirror), {m.key for m in matched}, list(matched)
+    for i in pending:
+        found = index.find(matched[i].work.item)
+        if found and found not in taken and found not in snap.managed:
+            out[i] = replace(matched[i], key=found, how=How.MATCH)
+            taken.add(found)
+    return out
 
 
 def plan_collections(matched: list[Matched], snap: Snapshot, new_key: Callable[[str], str]) -> list[CollectionEntry]:

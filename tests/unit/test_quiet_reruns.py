@@ -6,7 +6,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from zotsync.engine import Source, sync
+from zotsync.errors import ServiceUnavailable
 from zotsync.library.memory import MemoryLibrary
 from zotsync.model import Result
 from zotsync.state import State
@@ -79,3 +82,16 @@ def test_an_entry_adopted_onto_an_item_zotsync_made_from_another_record_stays_qu
     assert_quiet(library, docs, tmp_path / "s.sqlite")
     (data,) = [o.data for o in library.lib.items.values()]
     assert data["extra"].startswith("zotsync: ")  # its marker is kept
+
+
+def test_a_hand_made_item_matching_a_create_that_never_landed_is_adopted_not_duplicated(tmp_path: Path) -> None:
+    library = MemoryLibrary()
+    (tmp_path / "refs.bib").write_text(ENTRY.format(key="smith2020"))
+    library.fail_next("outage")
+    with pytest.raises(ServiceUnavailable):
+        run(library, tmp_path, tmp_path / "s.sqlite")  # the create is recorded as pending, then the server is down
+    hand_made(library, "HANDMADE", title="A paper about adopted items in libraries", DOI="10.1111/aaa")
+    (outcome,) = run(library, tmp_path, tmp_path / "s.sqlite")
+    assert outcome.entry.key == "HANDMADE" and outcome.action == Result.UPDATED  # filled in where empty
+    assert list(library.lib.items) == ["HANDMADE"]
+    assert_quiet(library, tmp_path, tmp_path / "s.sqlite")
