@@ -11,6 +11,7 @@ from typing import Any
 
 from zotsync.errors import StateError
 from zotsync.model import Action, How, Outcome, Plan, PlanEntry, Result, RunResult
+from zotsync.plan import UNKNOWN_BASE
 
 DRY_WORDS = {Action.CREATE: "create", Action.UPDATE: "update", Action.UNCHANGED: "unchanged",
              Action.SKIP_DELETED: "skip"}
@@ -93,9 +94,13 @@ def json_report(result: RunResult, dry_run: bool = False) -> dict[str, Any]:
 def notices(result: RunResult) -> list[str]:
     """What the run found and repaired, said once: a library reset, a state rebuilt, a collection made again."""
     made_again = [f"collection {c.name!r} was {c.note}" for c in result.plan.collections if c.note]
-    rebuilt = sum(1 for e in result.entries if e.how == How.MARKER)
-    found = [f"state rebuilt: {rebuilt} item{'s' if rebuilt != 1 else ''} zotsync made found by the zotsync "
-             "lines in their Extra"] if rebuilt else []
+    rebuilt = [e for e in result.entries if e.how == How.MARKER]
+    differ = sum(1 for e in rebuilt if e.desired.get(UNKNOWN_BASE))
+    one = differ == 1
+    kept = (f"; {differ} differ{'s' if one else ''} from {'its source' if one else 'their sources'}, and there "
+            "the library's values are kept until the source changes them") if differ else ""
+    found = [f"state rebuilt: {len(rebuilt)} item{'s' if len(rebuilt) != 1 else ''} zotsync made found by the "
+             f"zotsync lines in their Extra{kept}"] if rebuilt else []
     return list(result.notices) + found + made_again
 
 

@@ -97,7 +97,8 @@ def test_the_state_lost_while_a_source_changed_is_rebuilt_once_and_later_changes
     (tmp_path / "docs" / "refs.bib").write_text(bib(3).replace("volume={1}", "volume={100}"))
     rebuilt = run(library, tmp_path)
     assert [n for n in notices(rebuilt) if n.startswith("state rebuilt")] == \
-        ["state rebuilt: 3 items zotsync made found by the zotsync lines in their Extra"]
+        ["state rebuilt: 3 items zotsync made found by the zotsync lines in their Extra; 1 differs from its source, "
+         "and there the library's values are kept until the source changes them"]
     assert actions(rebuilt) == [Result.UNCHANGED] * 3 and library.lib.items[key].data["volume"] == "1"  # unknown base
     quiet = run(library, tmp_path)
     assert notices(quiet) == [] and actions(quiet) == [Result.UNCHANGED] * 3  # said once
