@@ -21,6 +21,8 @@ from zotsync.model import Action, Applied, Outcome, Plan, PlanEntry, Result, Sta
 from zotsync.state import State
 
 MAX_REPLANS = 2
+# an object of a batch that the server's answer does not mention did not land: a failure, said
+UNREPORTED = {"code": "no answer", "message": "the server's write report does not mention this object"}
 Replan = Callable[[PlanEntry, dict[str, Any]], PlanEntry]
 
 
@@ -74,6 +76,7 @@ class Applier:
             self._outcome(entry, Result.CONFLICT if entry.conflicts else Result.UNCHANGED)
 
     def _landed(self, obj: dict[str, Any], entry: PlanEntry, action: Result) -> None:
+        self.state.link_sources(entry.work.sources, entry.key)  # an adopted item is known by its sources from now on
         self.state.set_managed(entry.key, Status.SYNCED, int(obj["version"]), entry.desired)
         self.state.mirror_put([obj])
         quiet = entry.conflicts and action == Result.UPDATED and not entry.changes
@@ -107,12 +110,21 @@ class Applier:
             for i, entry in _parents(batch):
                 if i in result.successful:
                     self._landed(result.successful[i], entry, Result.CREATED)
+                    self._notes_refused(entry, i, result)
                 elif i in result.failed and _already_exists(result.failed[i]):
                     landed_before.append(entry)
-                elif i in result.failed:
-                    self._outcome(entry, Result.FAILED, _message(result.failed[i]))
+                else:
+                    self._outcome(entry, Result.FAILED, _message(result.failed.get(i, UNREPORTED)))
             self._recover(landed_before)
             self.state.commit()
+
+    def _notes_refused(self, entry: PlanEntry, index: int, result: WriteResult) -> None:
+        """A child note the server refused (or did not report on) fails its item, by name."""
+        for n in range(index + 1, index + 1 + len(_children(entry))):
+            if n not in result.successful and n not in result.unchanged:
+                note = n - index
+                self._outcome(entry, Result.FAILED,
+                              f"its note {note} was not saved: {_message(result.failed.get(n, UNREPORTED))}")
 
     def _recover(self, entries: list[PlanEntry]) -> None:
         """Creates whose earlier attempt landed (response lost): fetch and record them."""
@@ -142,8 +154,8 @@ class Applier:
                 elif i in result.failed and result.failed[i].get("code") == 404:
                     self.state.set_managed(entry.key, Status.DELETED, entry.version, entry.desired)
                     self._outcome(entry, Result.SKIPPED)
-                elif i in result.failed:
-                    self._outcome(entry, Result.FAILED, _message(result.failed[i]))
+                else:
+                    self._outcome(entry, Result.FAILED, _message(result.failed.get(i, UNREPORTED)))
             self.state.commit()
         if stale:
             self._updates(self._replan(stale), replans - 1)

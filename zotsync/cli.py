@@ -414,6 +414,62 @@ def status(library: str | None, state_dir: str | None, api_url: str | None, conf
 
 @main.command()
 @library_option("user:ID, group:ID, or sandbox.")
+@click.option("--rebuild", is_flag=True, help="Make the state again from the library's zotsync marker lines.")
+@state_dir_option
+@api_url_option
+@config_option
+@handle_errors
+def check(library: str | None, rebuild: bool, state_dir: str | None, api_url: str | None, config_path: str | None) -> None:
+    """Re-read the library and compare it with the state (exit 1 on a mismatch); --rebuild makes the state again."""
+    from zotsync import check as checking
+    from zotsync.lock import RunLock
+
+    cfg = resolve(config_path, library, api_url, state_dir, (), None, None, need_sources=False)
+    logs.setup(cfg.state_dir)
+    with connect(cfg) as (client, spec, _):
+        path = cfg.state_path(spec.kind, spec.id)
+        if not path.exists() and not rebuild:
+            click.echo(f"library {cfg.library}: never synced (no state at {path}); --rebuild makes one from the library")
+            return
+        with RunLock(path.with_suffix(".lock")):
+            state = _open_state(path, rebuild)
+            try:
+                if rebuild:
+                    links = checking.rebuild(client, state)
+                    click.echo(f"state rebuilt from the library: {links} marker line(s) linked; the next sync "
+                               "fills in the rest and keeps every edit made in Zotero")
+                    return
+                findings = checking.check(client, state)
+            finally:
+                state.close()
+    for line in findings.lines():
+        click.echo(line)
+    for problem in findings.problems:
+        say(f"warning: {problem}")
+    if findings.problems:
+        say("the next sync repairs this by itself; `zotsync check --rebuild` makes the state again from the library")
+        sys.exit(1)
+    click.echo("the state agrees with the library")
+
+
+def _open_state(path: Path, rebuild: bool) -> State:
+    """The state; for a rebuild, a damaged file is moved aside (``….damaged``) and a new one made."""
+    from zotsync.errors import StateError
+    from zotsync.state import State
+
+    try:
+        return State(path)
+    except StateError:
+        if not rebuild or not path.exists():
+            raise
+        aside = path.with_name(path.name + ".damaged")
+        path.replace(aside)
+        say(f"warning: the damaged state was moved to {aside}")
+        return State(path)
+
+
+@main.command()
+@library_option("user:ID, group:ID, or sandbox.")
 @click.option("--json", "as_json", is_flag=True, help="Print the rows as JSON.")
 @state_dir_option
 @api_url_option

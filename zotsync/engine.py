@@ -58,14 +58,15 @@ def sync(sources: list[Source], library: Library, state: State, library_uri: str
     parsed, collection_of, harvests = read(sources, fetch)
     works = file_in(group(parsed.parsed), collection_of, collection)
     progress.phase(f"reading the library ({len(works)} works from {parsed.files} documents)")
-    refresh_mirror(library, state)
-    snap = snapshot(state, library_uri, known_collections(library, state, {n for w in works for n in w.collections}))
+    refreshed = refresh_mirror(library, state)
+    names = {n for w in works for n in w.collections}
+    snap = snapshot(state, library_uri, known_collections(library, state, names, refreshed.changed))
     works = follow_moves(works, snap)
     derive = key_deriver(library_uri)
     progress.phase("planning")
     the_plan = plan(assign_keys(works, snap, LibraryIndex.from_keys(state.mirror_keys()), derive), snap, derive)
     if dry_run:
-        return RunResult(parsed, the_plan, None, library.requests)
+        return RunResult(parsed, the_plan, None, library.requests, refreshed.notices)
     progress.start(the_plan.writes)
     applied = Applier(library, state, replan, progress.advance).run(the_plan)
     if not any(o.action == Result.FAILED for o in applied.outcomes):
@@ -73,7 +74,7 @@ def sync(sources: list[Source], library: Library, state: State, library_uri: str
     state.set_meta("last_sync", now())
     state.set_meta("last_parse_errors", json.dumps([[e.origin, str(e)] for e in parsed.errors], ensure_ascii=False))
     state.commit()
-    return RunResult(parsed, the_plan, applied, library.requests)
+    return RunResult(parsed, the_plan, applied, library.requests, refreshed.notices)
 
 
 def read(sources: list[Source], fetch: Fetch | None = None) -> tuple[ParseResult, dict[str, str], dict[str, str]]:

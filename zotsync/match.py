@@ -328,5 +328,8 @@ def assign_keys(works: list[Work], snap: Snapshot, index: LibraryIndex,
 
 
 def _joined(work: Work, other: Work) -> Work:
+    from zotsync.works import merge_items  # works imports this module: merged here as group merges
+
     return replace(work, sources=work.sources + [s for s in other.sources if s not in work.sources],
+                   item=merge_items(work.item, other.item),
                    cited_by=work.cited_by + [c for c in other.cited_by if c not in work.cited_by])

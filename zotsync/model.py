@@ -116,6 +116,7 @@ class Snapshot:
     mirror: Mapping[str, dict[str, Any]]
     library_uri: str
     collections: Mapping[str, str] = field(default_factory=dict)  # collection name -> key, known to exist
+    filed: Mapping[str, str] = field(default_factory=dict)  # collection name -> key zotsync last filed into
     deleted: Set[str] = field(default_factory=frozenset)  # keys the library reports as permanently deleted
     # item URI -> key of the item that replaces it (dc:replaces), from the stored match keys;
     # None: found in ``mirror`` when asked (a snapshot made by hand)
@@ -150,6 +151,7 @@ class CollectionEntry:
     name: str
     key: str
     action: Action
+    note: str = ""  # said in the report (a collection the user deleted, made again)
 
 
 @dataclass
@@ -182,6 +184,7 @@ class RunResult:
     plan: Plan
     applied: Applied | None
     requests: int = 0
+    notices: list[str] = field(default_factory=list)  # said once in the report (a library reset, a state rebuilt)
 
     @property
     def entries(self) -> list[PlanEntry]:

@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from zotsync.errors import StateError
-from zotsync.model import Action, Outcome, Plan, PlanEntry, Result, RunResult
+from zotsync.model import Action, How, Outcome, Plan, PlanEntry, Result, RunResult
+from zotsync.plan import UNKNOWN_BASE
 
 DRY_WORDS = {Action.CREATE: "create", Action.UPDATE: "update", Action.UNCHANGED: "unchanged",
              Action.SKIP_DELETED: "skip"}
@@ -85,7 +86,22 @@ def json_report(result: RunResult, dry_run: bool = False) -> dict[str, Any]:
         report = {**counts(result), "requests": result.requests,
                   "items": [_item(o) for o in (result.applied.outcomes if result.applied else [])]}
     report["parse_errors"] = [{"source": e.origin, "line": e.line, "error": e.message} for e in result.parsed.errors]
+    if notices(result):
+        report["notices"] = notices(result)
     return report
+
+
+def notices(result: RunResult) -> list[str]:
+    """What the run found and repaired, said once: a library reset, a state rebuilt, a collection made again."""
+    made_again = [f"collection {c.name!r} was {c.note}" for c in result.plan.collections if c.note]
+    rebuilt = [e for e in result.entries if e.how == How.MARKER]
+    differ = sum(1 for e in rebuilt if e.desired.get(UNKNOWN_BASE))
+    one = differ == 1
+    kept = (f"; {differ} differ{'s' if one else ''} from {'its source' if one else 'their sources'}, and there "
+            "the library's values are kept until the source changes them") if differ else ""
+    found = [f"state rebuilt: {len(rebuilt)} item{'s' if len(rebuilt) != 1 else ''} zotsync made found by the "
+             f"zotsync lines in their Extra{kept}"] if rebuilt else []
+    return list(result.notices) + found + made_again
 
 
 def failure_report(error: str, exit_code: int) -> dict[str, Any]:
@@ -115,7 +131,7 @@ def _requests(n: int) -> str:
 
 
 def trouble_lines(result: RunResult) -> list[str]:
-    lines = [f"error: {e}" for e in result.parsed.errors]
+    lines = [f"notice: {n}" for n in notices(result)] + [f"error: {e}" for e in result.parsed.errors]
     for outcome in result.applied.outcomes if result.applied else []:
         if outcome.error:
             lines.append(f"failed: {outcome.entry.work.label} ({_title(outcome.entry)[:60]}): {outcome.error}")

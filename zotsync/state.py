@@ -200,6 +200,18 @@ class State:
     def mirror_size(self) -> int:
         return int(self._exec("SELECT COUNT(*) FROM mirror").fetchone()[0])
 
+    def forget_library(self) -> None:
+        """Drop the mirror, the deletions seen and the version: the library is to be read again whole."""
+        self._exec("DELETE FROM mirror")
+        self._exec("DELETE FROM deleted_keys")
+        self.library_version = 0
+
+    def forget_all(self) -> None:
+        """Drop everything the state knows of the library (``zotsync check --rebuild`` makes it again)."""
+        for table in ("sources", "managed", "failures", "collections"):
+            self._exec(f"DELETE FROM {table}")
+        self.forget_library()
+
     def add_deleted_keys(self, keys: Iterable[str]) -> None:
         """Keys the library reports as permanently deleted."""
         self.db.executemany("INSERT OR IGNORE INTO deleted_keys VALUES (?)", [(k,) for k in keys])
@@ -244,6 +256,10 @@ class State:
     def collection_key(self, name: str) -> str | None:
         row = self._exec("SELECT key FROM collections WHERE name = ?", (name,)).fetchone()
         return row[0] if row else None
+
+    def collections(self) -> dict[str, str]:
+        """name -> key of every collection zotsync has filed items in."""
+        return dict(self._exec("SELECT name, key FROM collections").fetchall())
 
     def set_collection(self, name: str, key: str) -> None:
         self._exec("INSERT INTO collections VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET key = excluded.key "

@@ -71,7 +71,10 @@ def merge_items(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
         merged["creators"] = other["creators"]
     seen = {t["tag"] for t in merged.get("tags", [])}
     merged["tags"] = list(merged.get("tags", [])) + [t for t in other.get("tags", []) if t["tag"] not in seen]
-    extra_text = extra.merge(merged.get("extra", ""), extra.parse(other.get("extra", "")))
+    lent = extra.parse(other.get("extra", ""))
+    if merged.get("creators") != other.get("creators"):  # its "et al." spoke of its own, shorter author list
+        lent = [line for line in lent if line != ("", "et al.")]
+    extra_text = extra.merge(merged.get("extra", ""), lent)
     if extra_text:
         merged["extra"] = extra_text
     return schema.fit(merged)

@@ -36,7 +36,10 @@ class Library(Protocol):
         ...
 
     def changed_versions(self, since: int) -> dict[str, int] | None:
-        """key -> version of items changed after ``since`` (trash included); None when nothing changed."""
+        """key -> version of items changed after ``since`` (trash included); None when nothing changed.
+
+        ``last_version`` is then the library's version as answered, also when it is lower than
+        ``since`` (a library reset or restored under a kept state)."""
         ...
 
     def items_by_key(self, keys: list[str]) -> list[dict[str, Any]]:

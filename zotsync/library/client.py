@@ -108,12 +108,16 @@ class ZoteroClient:
         return answers.key_info(_json(response), describe(response.request))
 
     def changed_versions(self, since: int) -> dict[str, int] | None:
-        """Versions of items changed after ``since`` (trash included); None when nothing changed (304)."""
+        """Versions of items changed after ``since`` (trash included); None when nothing changed.
+
+        The probe is conditional on version 0, not ``since``: a 304 would hide a library answering
+        a version lower than ``since`` (reset or restored), so the version is always read (the
+        body of a quiet library is ``{}``); a 304 then means a library that was never written."""
         response = self._raw_get(f"{self.spec.prefix}/items",
                                  {"since": since, "format": "versions", "includeTrashed": 1},
-                                 {"If-Modified-Since-Version": str(since)})
+                                 {"If-Modified-Since-Version": "0"})
         if response.status_code == 304:
-            self.last_version = since
+            self.last_version = 0
             return None
         _raise_for(response)
         if response.status_code != 200:
@@ -121,7 +125,8 @@ class ZoteroClient:
                                     f"HTTP {response.status_code} where 200 or 304 belongs")
         raw = response.headers.get("Last-Modified-Version", "")
         self.last_version = int(raw) if raw.isdigit() else since
-        return answers.versions(_json(response), describe(response.request))
+        versions = answers.versions(_json(response), describe(response.request))
+        return versions or (None if self.last_version == since else versions)
 
     def deleted_since(self, since: int) -> list[str]:
         result = _call(self.zot.deleted, since=since)

@@ -41,9 +41,8 @@ class MemoryLibrary:
     # ---- reads ----------------------------------------------------------
     def changed_versions(self, since: int) -> dict[str, int] | None:
         self.requests += 1
-        self.last_version = self.lib.version
-        if self.lib.version <= since:
-            self.last_version = since
+        self.last_version = self.lib.version  # lower than ``since``: the library was reset
+        if self.lib.version == since:
             return None
         return {o.key: o.version for o in self.lib.items.values() if o.version > since}
 
@@ -117,6 +116,10 @@ class MemoryLibrary:
     def user_delete(self, key: str) -> None:
         """Delete an item for good, as emptying the trash does (it is then listed by /deleted)."""
         self.store.remove(self.lib, "item", key, self.store.bump(self.lib))
+
+    def user_delete_collection(self, key: str) -> None:
+        """Delete a collection as the user would in Zotero (its items stay, out of it)."""
+        self.writer._delete("collection", key, self.store.bump(self.lib))
 
     def fail_next(self, fault: str) -> None:
         """``outage``: the next write raises ServiceUnavailable unsent; ``lost``: it lands, its answer is lost."""

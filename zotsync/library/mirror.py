@@ -2,29 +2,55 @@
 
 ``refresh_mirror`` makes as few requests as it can: the whole library once, then only what
 changed since the version last seen (a 304 costs one request), plus the deletions.
-``known_collections`` finds the keys of the named collections (the state's cache first, then
-one listing). ``snapshot`` freezes what the plan reads.
+``known_collections`` finds the keys of the named collections (the state's cache while the
+library has not changed, else one listing, which also finds a collection the user deleted). ``snapshot`` freezes what the plan reads.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from zotsync.library.base import Library
-from zotsync.model import Snapshot
+from zotsync.model import Snapshot, Status
 from zotsync.state import State
 
 
-def refresh_mirror(library: Library, state: State) -> None:
-    """Bring the local mirror of the library up to date with as few requests as possible."""
+@dataclass
+class Refresh:
+    """What refreshing the mirror found: whether the library changed, and what to tell the user once."""
+
+    changed: bool
+    notices: list[str] = field(default_factory=list)
+
+
+def refresh_mirror(library: Library, state: State) -> Refresh:
+    """Bring the local mirror of the library up to date with as few requests as possible.
+
+    A library answering a version lower than the state's, or without any of the items zotsync
+    synced, was reset or restored under the kept state: the mirror is read again whole and the
+    items missing from it are forgotten, so that they are created again (and the report says so).
+    A managed item missing from the mirror alone is asked for by key: only the /deleted listing
+    or a 404 on the key says it was deleted, never a damaged mirror."""
     since = state.library_version
     if since == 0:
         _first_copy(library, state)
-        return
+        return Refresh(True)
     changed = library.changed_versions(since)
-    if changed is None:
-        return
+    answered = library.last_version
+    if answered is not None and answered < since:
+        return _rebuild(library, state, f"the library answers version {answered}, lower than the {since} "
+                                        "this state last saw: it was reset or restored")
+    if changed is not None:
+        _follow(library, state, since, changed)
+    if _confirm_missing(library, state):
+        return _rebuild(library, state, "none of the items zotsync synced are in the library any more, and "
+                                        "the library lists none of them as deleted: it was reset or restored")
+    return Refresh(changed is not None)
+
+
+def _follow(library: Library, state: State, since: int, changed: dict[str, int]) -> None:
     version = library.last_version or since
     known = state.mirror_versions()
     stale = [key for key, v in changed.items() if known.get(key) != v]
@@ -37,6 +63,40 @@ def refresh_mirror(library: Library, state: State) -> None:
     state.commit()
 
 
+def _missing(state: State) -> tuple[list[str], int]:
+    """Synced items absent from the mirror and not known as deleted; how many items are synced."""
+    synced = [key for key, m in state.managed().items() if m.status == Status.SYNCED]
+    present, deleted = state.mirror_versions(), state.deleted_keys()
+    return [key for key in synced if key not in present and key not in deleted], len(synced)
+
+
+def _confirm_missing(library: Library, state: State) -> bool:
+    """Ask for the synced items the mirror lacks; a 404 is a deletion. True when every one is gone."""
+    missing, synced = _missing(state)
+    if not missing:
+        return False
+    found = library.items_by_key(missing)
+    state.mirror_put(found)
+    gone = set(missing) - {str(o["key"]) for o in found}
+    if len(gone) == synced > 1:
+        return True
+    state.add_deleted_keys(gone)
+    state.commit()
+    return False
+
+
+def _rebuild(library: Library, state: State, why: str) -> Refresh:
+    """Read the library again whole; forget the synced items it lacks, so that they are created again."""
+    state.forget_library()
+    _first_copy(library, state)
+    missing, _ = _missing(state)
+    for key in missing:
+        state.forget(key)
+    state.commit()
+    return Refresh(True, [f"{why}; the state was rebuilt from the library and "
+                          f"{len(missing)} missing item{'s' if len(missing) != 1 else ''} will be created again"])
+
+
 def _first_copy(library: Library, state: State) -> None:
     for page in library.item_pages():  # page by page: the whole library is never held in memory
         state.mirror_put(page)
@@ -47,27 +107,32 @@ def _first_copy(library: Library, state: State) -> None:
     state.commit()
 
 
-def known_collections(library: Library, state: State, names: Iterable[str]) -> dict[str, str]:
-    """name -> key of the named collections that exist; the library is asked only about unknown names."""
+def known_collections(library: Library, state: State, names: Iterable[str], changed: bool = True) -> dict[str, str]:
+    """name -> key of the named collections that exist.
+
+    The state's cached keys are believed while the library has not ``changed`` (deleting a
+    collection moves the library version); otherwise, or for an unknown name, one listing
+    tells: a cached key kept (the user may have renamed it), a deleted one dropped."""
     wanted = sorted(set(names))
-    known: dict[str, str] = {}
-    for name in wanted:
-        cached = state.collection_key(name)
-        if cached:
-            known[name] = cached
-    missing = set(wanted) - set(known)
-    if missing:
-        for collection in library.collections():
-            name = str(collection["data"]["name"])
-            if name in missing:
-                known.setdefault(name, str(collection["key"]))
+    cached = {name: key for name in wanted if (key := state.collection_key(name))}
+    if not changed and len(cached) == len(wanted):
+        return cached
+    if not wanted:
+        return {}
+    listing = library.collections()
+    present = {str(c["key"]) for c in listing}
+    known = {name: key for name, key in cached.items() if key in present}
+    for collection in listing:
+        name = str(collection["data"]["name"])
+        if name in wanted:
+            known.setdefault(name, str(collection["key"]))
     return known
 
 
 def snapshot(state: State, library_uri: str, collections: dict[str, str]) -> Snapshot:
     """What the plan reads, as of now: the mirror is read item by item as the plan asks for one."""
     return Snapshot(state.sources(), state.managed(), MirrorView(state), library_uri, collections,
-                    deleted=frozenset(state.deleted_keys()), survivors=state.mirror_survivors())
+                    filed=state.collections(), deleted=frozenset(state.deleted_keys()), survivors=state.mirror_survivors())
 
 
 class MirrorView(Mapping[str, dict[str, Any]]):
