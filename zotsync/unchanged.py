@@ -57,7 +57,7 @@ class Seen:
     lines: dict[int, str] = field(default_factory=dict)  # an entry's first line -> its part
     reused: set[str] = field(default_factory=set)  # parts not parsed: unchanged
     origins: list[str] = field(default_factory=list)  # the records parsed
-    failed: bool = False
+    failed: bool = True  # until the parse stage says what the document gave (not a record at all: never recorded)
 
 
 class Ledger:
@@ -71,7 +71,7 @@ class Ledger:
 
     def screen(self, kind: str | None, tags: list[str], collection: str | None) -> Screen:
         """The screen of one configured source's documents."""
-        return SourceScreen(self, [__version__, kind, sorted(tags), collection, self.collection])
+        return SourceScreen(self, [__version__, kind, list(tags), collection, self.collection])
 
     def library_changed(self, keys: set[str]) -> None:
         """Items edited, trashed, merged or deleted in the library: their documents are read and planned again."""

@@ -184,6 +184,17 @@ def test_a_dry_run_records_nothing(state, library, docs, parsers):
     assert parsers.documents() == ["one.ris", "refs.bib"] and len(state.ledger()) == 2
 
 
+def test_a_document_that_is_no_record_is_reported_every_run(state, library, docs):
+    notes = docs / "notes.md"
+    notes.write_text("# Reading list\n\nSome thoughts on the papers above.\n")
+    first = run(state, library, docs, notes)
+    again = run(state, library, docs, notes)
+    assert [Path(e.origin).name for e in first.parsed.errors] == ["notes.md"]
+    assert [(Path(e.origin).name, str(e)) for e in again.parsed.errors] == [(Path(e.origin).name, str(e))
+                                                                             for e in first.parsed.errors]
+    assert sorted(Path(d).name for d in state.ledger()) == ["one.ris", "refs.bib"]
+
+
 def test_full_reads_every_document(state, library, docs, parsers):
     run(state, library, docs)
     parsers.reset()
