@@ -308,3 +308,17 @@ def test_a_failed_entry_of_a_large_file_is_parsed_again_alone(state, library, tm
     parsers.reset()
     run(state, library, path)
     assert parsers.calls == {}
+
+
+def test_a_changed_crossref_parent_reads_the_whole_large_file(state, library, tmp_path, parsers):
+    parent = "@proceedings{procs,\n  title = {Proceedings of the Alpine Workshop},\n  year = {2001}\n}\n\n"
+    child = "@inproceedings{talk,\n  title = {Glaciers in retreat},\n  author = {Verdi, Anna},\n  crossref = {procs}\n}\n\n"
+    path = tmp_path / "big.bib"
+    path.write_text(bib(N) + child + parent)
+    run(state, library, path)
+    parsers.reset()
+    path.write_text(bib(N) + child + parent.replace("Alpine Workshop", "Alpine Glaciology Workshop"))
+    run(state, library, path)
+    assert parsers.records == {"bibtex": N + 2}
+    talk = next(o.data for o in library.lib.items.values() if o.data["title"] == "Glaciers in retreat")
+    assert talk["proceedingsTitle"] == "Proceedings of the Alpine Glaciology Workshop"
