@@ -230,6 +230,7 @@ def _finish(result: RunResult, dry_run: bool, quiet: bool, json_path: str | None
 @click.argument("paths", nargs=-1, type=click.Path())
 @library_option()
 @click.option("--dry-run", is_flag=True, help="Print the plan and stop; nothing is written.")
+@click.option("--full", is_flag=True, help="Read every document, also those unchanged since their records landed.")
 @click.option("--json-report", "json_path", type=click.Path(dir_okay=False), help="Write counts and per-item outcomes.")
 @click.option("--quiet", is_flag=True, help="Print nothing when all is well (for cron).")
 @api_url_option
@@ -242,7 +243,7 @@ def _finish(result: RunResult, dry_run: bool, quiet: bool, json_path: str | None
 @click.option("--retry-budget", type=click.FloatRange(min=0, min_open=True),
               help="Seconds a run may lose to an unavailable or rate-limiting server, waits included [env ZOTSYNC_RETRY_BUDGET; 300].")
 @handle_errors
-def sync_command(paths: tuple[str, ...], library: str | None, dry_run: bool, json_path: str | None, quiet: bool,
+def sync_command(paths: tuple[str, ...], library: str | None, dry_run: bool, full: bool, json_path: str | None, quiet: bool,
                  api_url: str | None, state_dir: str | None, collection: str | None, config_path: str | None,
                  kind: str | None, offline: bool, verbose: bool, retry_budget: float | None) -> None:
     """Bring a Zotero library in step with the documents under PATHS (or the configured sources).
@@ -262,7 +263,7 @@ def sync_command(paths: tuple[str, ...], library: str | None, dry_run: bool, jso
             with RunLock(path.with_suffix(".lock")):
                 state = State(path)
                 try:
-                    result = _run(cfg, client, spec, state, dry_run, quiet)
+                    result = _run(cfg, client, spec, state, dry_run, quiet, full)
                 finally:
                     state.close()
     sys.exit(_finish(result, dry_run, quiet, json_path, verbose))
@@ -289,7 +290,8 @@ def _write_failure(json_path: str | None, error: str, exit_code: int) -> None:
             report.write_report(json_path, report.failure_report(error, exit_code))
 
 
-def _run(cfg: Settings, client: ZoteroClient, spec: LibrarySpec, state: State, dry_run: bool, quiet: bool) -> RunResult:
+def _run(cfg: Settings, client: ZoteroClient, spec: LibrarySpec, state: State, dry_run: bool, quiet: bool,
+         full: bool = False) -> RunResult:
     from zotsync.engine import sync
 
     logs.LOGGER.info("sync of %s started", spec)
@@ -297,7 +299,7 @@ def _run(cfg: Settings, client: ZoteroClient, spec: LibrarySpec, state: State, d
     client.transport.on_wait = progress.wait
     with live_sources(cfg, state) as fetch:
         try:
-            return sync(list(cfg.sources), client, state, spec.uri, dry_run, progress, cfg.collection, fetch)
+            return sync(list(cfg.sources), client, state, spec.uri, dry_run, progress, cfg.collection, fetch, full)
         finally:
             progress.close()
 

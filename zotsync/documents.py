@@ -20,7 +20,7 @@ import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, Protocol
 
 from zotsync import schema
 from zotsync.errors import ParseError
@@ -61,6 +61,7 @@ class ParseResult:
     warnings: list[str] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
     files: int = 0
+    unchanged: int = 0  # items of documents not read again because they had not changed (zotsync.unchanged)
 
     def add(self, other: ParseResult) -> None:
         self.parsed += other.parsed
@@ -68,6 +69,7 @@ class ParseResult:
         self.warnings += other.warnings
         self.skipped += other.skipped
         self.files += other.files
+        self.unchanged += other.unchanged
 
 
 def iter_files(paths: list[str]) -> Iterator[tuple[Path, str]]:
@@ -203,8 +205,23 @@ def read_document(path: Path) -> tuple[str, str]:
 # ---------------------------------------------------------------- parse
 
 
-def parse_paths(paths: list[str], kind: str | None = None) -> ParseResult:
-    """Parse every document under ``paths``; bad documents become errors, the rest items."""
+class Screen(Protocol):
+    """What of a document must be parsed, told by its bytes (``zotsync.unchanged`` keeps the digests)."""
+
+    def unchanged(self, entry: Found, data: bytes) -> bool:
+        """True: the document is as it was when all its records last landed; it is not parsed."""
+
+    def narrow(self, entry: Found, text: str, kind: str) -> str | None:
+        """The part of ``text`` to parse (None: no part of it changed)."""
+
+    def parsed(self, entry: Found, found: list[Parsed], failed: bool) -> None:
+        """What the document gave; ``failed`` when any of it could not be read or fitted."""
+
+
+def parse_paths(paths: list[str], kind: str | None = None, screen: Screen | None = None) -> ParseResult:
+    """Parse every document under ``paths``; bad documents become errors, the rest items.
+
+    With a ``screen``, documents it finds unchanged are counted but not parsed."""
     result = ParseResult()
     for entry in walk(paths):
         if isinstance(entry, Passed):
@@ -215,18 +232,16 @@ def parse_paths(paths: list[str], kind: str | None = None) -> ParseResult:
             result.warnings.append(f"{entry.pattern}: the pattern matches no document")
         else:
             result.files += 1
-            _parse_one(entry, kind, result)
+            _parse_one(entry, kind, result, screen)
     return result
 
 
-def _parse_one(entry: Found, kind: str | None, result: ParseResult) -> None:
+def _parse_one(entry: Found, kind: str | None, result: ParseResult, screen: Screen | None = None) -> None:
     """One document, guarded: whatever it raises is its error line, never the end of the run."""
+    errors, records = len(result.errors), len(result.parsed)
     doc = Document(str(entry.path), entry.scope)
     try:
-        text, warning = read_document(entry.path)
-        if warning:
-            result.warnings.append(warning)
-        found = parse_text(text, doc, recognise(text, doc.origin, in_folder=not entry.named, kind=kind))
+        found = _found(entry, kind, result, doc, screen)
     except NotBibliographic as exc:
         if entry.named:
             result.errors += [*doc.problems, exc]
@@ -235,15 +250,37 @@ def _parse_one(entry: Found, kind: str | None, result: ParseResult) -> None:
         return
     except ParseError as exc:
         result.errors += [*doc.problems, exc]
-        return
+        found = []
     except RecursionError:
         result.errors += [*doc.problems, doc.error("document nests too deeply to parse")]
-        return
+        found = []
     except Exception as exc:  # the per-document boundary: a parser bug must not end the run
         result.errors += [*doc.problems, doc.error(f"could not be parsed ({_describe(exc)})")]
-        return
-    result.errors.extend(doc.problems)
-    result.warnings.extend(doc.warnings)
+        found = []
+    else:
+        if found is None:
+            return
+        result.errors.extend(doc.problems)
+        result.warnings.extend(doc.warnings)
+        _fit(found, doc, result)
+    if screen is not None:
+        screen.parsed(entry, result.parsed[records:], failed=len(result.errors) > errors)
+
+
+def _found(entry: Found, kind: str | None, result: ParseResult, doc: Document, screen: Screen | None) -> list[Parsed] | None:
+    """The records of one document (None: the screen found it unchanged)."""
+    data = read_bytes(entry.path)
+    if screen is not None and screen.unchanged(entry, data):
+        return None
+    text, warning = decode(data, doc.origin)
+    if warning:
+        result.warnings.append(warning)
+    chosen = recognise(text, doc.origin, in_folder=not entry.named, kind=kind)
+    narrowed = text if screen is None else screen.narrow(entry, text, chosen)
+    return [] if narrowed is None else parse_text(narrowed, doc, chosen)
+
+
+def _fit(found: list[Parsed], doc: Document, result: ParseResult) -> None:
     for number, parsed in enumerate(found, 1):
         try:
             parsed.item = schema.fit(clean(parsed.item))

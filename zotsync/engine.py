@@ -2,7 +2,10 @@
 
 Each stage is a sibling with one entry point; the engine only hands each one's result to the
 next. Reading, parsing and fitting each document happen in ``documents.parse_paths``; the
-engine adds each configured source's tags and collection. The CLI, cron and tests call ``sync``.
+engine adds each configured source's tags and collection. Documents the ledger
+(``zotsync.unchanged``) knows unchanged since their records landed are not parsed at all;
+when none changed, the run only asks the library whether it changed (one request) and stops.
+The CLI, cron and tests call ``sync``.
 """
 
 from __future__ import annotations
@@ -16,18 +19,20 @@ from zotsync.config import Source
 from zotsync.documents import ParseResult, parse_paths
 from zotsync.keys import KEY_ALPHABET, key_deriver, new_key
 from zotsync.library.base import Library
-from zotsync.library.mirror import known_collections, refresh_mirror, snapshot
+from zotsync.library.mirror import Refresh, known_collections, refresh_mirror, snapshot
 from zotsync.match import LibraryIndex, assign_keys
-from zotsync.model import Parsed, Result, RunResult
+from zotsync.model import Applied, Parsed, Plan, Result, RunResult
 from zotsync.plan import plan, replan
 from zotsync.positions import follow_moves
 from zotsync.state import State, now
+from zotsync.unchanged import Ledger
 from zotsync.works import file_in, group
 
 if TYPE_CHECKING:
     from zotsync.fetch.read import Fetch
 
-__all__ = ["KEY_ALPHABET", "NoProgress", "Progress", "RunResult", "Source", "key_deriver", "new_key", "read", "sync"]
+__all__ = ["KEY_ALPHABET", "NoProgress", "Progress", "RunResult", "Source", "key_deriver", "new_key", "read",
+           "read_documents", "read_live", "sync"]
 
 
 class Progress(Protocol):
@@ -52,48 +57,115 @@ class NoProgress:
 
 
 def sync(sources: list[Source], library: Library, state: State, library_uri: str, dry_run: bool = False,
-         progress: Progress | None = None, collection: str | None = None, fetch: Fetch | None = None) -> RunResult:
+         progress: Progress | None = None, collection: str | None = None, fetch: Fetch | None = None,
+         full: bool = False) -> RunResult:
+    """One run; ``full`` reads every document, also those the ledger knows unchanged."""
     progress = progress or NoProgress()
+    progress.phase("reading the library")
+    ledger = Ledger(state, full, collection)
+    refresh, changed = refreshed(library, state)
+    ledger.library_changed(changed)
     progress.phase("reading the sources")
-    parsed, collection_of, harvests = read(sources, fetch)
-    works = file_in(group(parsed.parsed), collection_of, collection)
-    progress.phase(f"reading the library ({len(works)} works from {parsed.files} documents)")
-    refreshed = refresh_mirror(library, state)
-    names = {n for w in works for n in w.collections}
-    snap = snapshot(state, library_uri, known_collections(library, state, names, refreshed.changed))
-    works = follow_moves(works, snap)
-    derive = key_deriver(library_uri)
-    progress.phase("planning")
-    the_plan = plan(assign_keys(works, snap, LibraryIndex.from_keys(state.mirror_keys()), derive), snap, derive)
+    live, harvests = read_live(sources, fetch)
+    parsed, collection_of = read_documents(sources, ledger, live)
+    the_plan = Plan()
+    if parsed.parsed:  # else nothing changed: nothing to group, match or plan
+        progress.phase(f"planning ({len(parsed.parsed)} records from {parsed.files} documents)")
+        parsed, the_plan = _plan(sources, library, state, library_uri, collection, ledger, live, parsed, collection_of,
+                                 refresh.changed)
     if dry_run:
-        return RunResult(parsed, the_plan, None, library.requests, refreshed.notices)
+        return RunResult(parsed, the_plan, None, library.requests, refresh.notices)
     progress.start(the_plan.writes)
-    applied = Applier(library, state, replan, progress.advance).run(the_plan)
+    applied = Applier(library, state, replan, progress.advance).run(the_plan) if the_plan.entries else Applied()
+    finish(state, ledger, parsed, applied, harvests)
+    return RunResult(parsed, the_plan, applied, library.requests, refresh.notices)
+
+
+def _plan(sources: list[Source], library: Library, state: State, library_uri: str, collection: str | None,
+          ledger: Ledger, live: list[ParseResult], parsed: ParseResult,
+          collection_of: dict[str, str], library_changed: bool = True) -> tuple[ParseResult, Plan]:
+    """Group, match and plan what was read; documents grouped with a changed one are read too."""
+    base = snapshot(state, library_uri, {})
+    index: LibraryIndex | None = None
+    derive = key_deriver(library_uri)
+    while True:
+        works = follow_moves(file_in(group(parsed.parsed), collection_of, collection), base)
+        if index is None and not all(any(s in base.sources for s in w.sources) for w in works):
+            index = LibraryIndex.from_keys(state.mirror_keys())  # only a work the state does not know is looked for
+        matched = assign_keys(works, base, index or LibraryIndex(), derive)
+        if not ledger.reread(m.key for m in matched):
+            break
+        parsed, collection_of = read_documents(sources, ledger, live)
+    names = {n for w in works for n in w.collections}
+    snap = replace(base, collections=known_collections(library, state, names, library_changed))
+    return parsed, plan(matched, snap, derive)
+
+
+def refreshed(library: Library, state: State) -> tuple[Refresh, set[str]]:
+    """Bring the mirror up to date; what it found, and the keys of the items that changed in the library or left it."""
+    since = state.library_version
+    before = state.mirror_versions() if since else {}
+    refresh = refresh_mirror(library, state)
+    if state.library_version == since and not refresh.notices:
+        return refresh, set()
+    after = state.mirror_versions()
+    return refresh, {key for key, version in before.items() if after.get(key) != version}
+
+
+def finish(state: State, ledger: Ledger, parsed: ParseResult, applied: Applied, harvests: dict[str, str]) -> None:
+    """After apply: the ledger and the harvests record what landed; the run's date and parse errors."""
     if not any(o.action == Result.FAILED for o in applied.outcomes):
         record_harvests(state, harvests)
+    ledger.record(applied.outcomes)
     state.set_meta("last_sync", now())
-    state.set_meta("last_parse_errors", json.dumps([[e.origin, str(e)] for e in parsed.errors], ensure_ascii=False))
+    errors = json.dumps([[e.origin, str(e)] for e in parsed.errors], ensure_ascii=False)
+    if state.get_meta("last_parse_errors", "[]") != errors:
+        state.set_meta("last_parse_errors", errors)
     state.commit()
-    return RunResult(parsed, the_plan, applied, library.requests, refreshed.notices)
 
 
-def read(sources: list[Source], fetch: Fetch | None = None) -> tuple[ParseResult, dict[str, str], dict[str, str]]:
+def read(sources: list[Source], fetch: Fetch | None = None,
+         ledger: Ledger | None = None) -> tuple[ParseResult, dict[str, str], dict[str, str]]:
     """Parse (and fit) every source's documents and live records, with the source's tags;
     which collection each record goes to; the OAI-PMH harvests to record once the run lands."""
-    combined = ParseResult()
-    collection_of: dict[str, str] = {}
+    live, harvests = read_live(sources, fetch)
+    parsed, collection_of = read_documents(sources, ledger, live)
+    return parsed, collection_of, harvests
+
+
+def read_live(sources: list[Source], fetch: Fetch | None) -> tuple[list[ParseResult], dict[str, str]]:
+    """Each source's live records (fetched once per run), and the harvests to record once they land."""
+    results: list[ParseResult] = []
     harvests: dict[str, str] = {}
     for source in sources:
-        result = parse_paths(source.paths, source.kind) if source.paths else ParseResult()
+        result = ParseResult()
         if source.targets and fetch is not None:
             live = fetch(source.targets)
             if not live.parsed.errors:  # a record that could not be read is asked for again next time
                 harvests.update(live.harvests)
             result.add(live.parsed)
+        results.append(result)
+    return results, harvests
+
+
+def read_documents(sources: list[Source], ledger: Ledger | None,
+                   live: list[ParseResult]) -> tuple[ParseResult, dict[str, str]]:
+    """Every source's documents (those the ledger passes over only counted) and its live records, tagged."""
+    combined = ParseResult()
+    collection_of: dict[str, str] = {}
+    if ledger is not None:
+        ledger.start()
+    for source, fetched in zip(sources, live, strict=True):
+        screen = ledger.screen(source.kind, source.tags, source.collection) if ledger is not None else None
+        result = parse_paths(source.paths, source.kind, screen) if source.paths else ParseResult()
+        result.add(ParseResult(list(fetched.parsed), list(fetched.errors), list(fetched.warnings),
+                               list(fetched.skipped), fetched.files))
         collection_of.update({p.source: source.collection for p in result.parsed if source.collection})
         result.parsed = [_tagged(p, source.tags) for p in result.parsed]
         combined.add(result)
-    return combined, collection_of, harvests
+    if ledger is not None:
+        combined.unchanged = ledger.unchanged_items()
+    return combined, collection_of
 
 
 def record_harvests(state: State, harvests: dict[str, str]) -> None:

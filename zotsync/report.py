@@ -52,6 +52,7 @@ def counts(result: RunResult) -> dict[str, int]:
         tally[key] = tally.get(key, 0) + 1
         tally["conflicts"] += bool(outcome.entry.conflicts)
     tally["failed"] += len(result.parsed.errors)
+    tally["unchanged"] += result.parsed.unchanged  # items of documents not read again: unchanged
     return tally
 
 
@@ -75,7 +76,8 @@ def _item(outcome: Outcome) -> dict[str, Any]:
 def json_report(result: RunResult, dry_run: bool = False) -> dict[str, Any]:
     if dry_run:
         planned = {k: sum(1 for e in result.entries if e.action == k) for k in DRY_WORDS}
-        report: dict[str, Any] = {"created": 0, "updated": 0, "unchanged": planned[Action.UNCHANGED],
+        unchanged = planned[Action.UNCHANGED] + result.parsed.unchanged
+        report: dict[str, Any] = {"created": 0, "updated": 0, "unchanged": unchanged,
                                   "conflicts": sum(1 for e in result.entries if e.conflicts), "failed": len(result.parsed.errors),
                                   "requests": result.requests, "dry_run": True,
                                   "items": [{"source": e.work.label, "key": e.key, "action": DRY_WORDS[e.action],

@@ -1,8 +1,9 @@
 """Sync state: one SQLite database per library, mode 0600.
 
 It holds the library version last seen, a mirror of the library's items (for
-matching and three-way merges, each with its match keys), and per item zotsync manages: its source
-identities, its Zotero key and version, and the pristine data last pushed.
+matching and three-way merges, each with its match keys), per item zotsync manages: its source
+identities, its Zotero key and version, and the pristine data last pushed; and the ledger of documents
+whose records all landed (``zotsync.unchanged``: their digests, so they are not read again).
 Each batch's outcome is committed as soon as it lands. The ``meta`` row ``schema_version``
 says which layout the file has; an older file is migrated at open, a newer or unreadable one
 is refused with a StateError that says what to do (nothing in Zotero depends on this file).
@@ -41,6 +42,8 @@ CREATE TABLE IF NOT EXISTS mirror (key TEXT PRIMARY KEY, version INTEGER NOT NUL
 CREATE TABLE IF NOT EXISTS failures (source TEXT PRIMARY KEY, message TEXT, at TEXT);
 CREATE TABLE IF NOT EXISTS collections (name TEXT PRIMARY KEY, key TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS deleted_keys (key TEXT PRIMARY KEY);
+CREATE TABLE IF NOT EXISTS ledger (document TEXT NOT NULL, part TEXT NOT NULL, config TEXT NOT NULL,
+                                   digest TEXT NOT NULL, keys TEXT NOT NULL, PRIMARY KEY (document, part));
 """
 
 
@@ -264,3 +267,22 @@ class State:
     def set_collection(self, name: str, key: str) -> None:
         self._exec("INSERT INTO collections VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET key = excluded.key "
                    "WHERE key IS NOT excluded.key", (name, key))
+
+    # ---- ledger of documents read ----------------------------------------------
+    def ledger(self) -> dict[str, dict[str, tuple[str, str, list[str]]]]:
+        """document -> part -> (config, digest, keys) for every document whose records all landed."""
+        out: dict[str, dict[str, tuple[str, str, list[str]]]] = {}
+        for document, part, config, digest, keys in self._exec("SELECT document, part, config, digest, keys FROM ledger"):
+            out.setdefault(document, {})[part] = (config, digest, json.loads(keys))
+        return out
+
+    def ledger_put(self, document: str, part: str, config: str, digest: str, keys: Iterable[str]) -> None:
+        self._exec("INSERT OR REPLACE INTO ledger VALUES (?, ?, ?, ?, ?)",
+                   (document, part, config, digest, json.dumps(sorted(set(keys)))))
+
+    def ledger_forget(self, document: str, parts: Iterable[str] | None = None) -> None:
+        """Forget a document (``parts`` None) or some of its parts: they are read again next time."""
+        if parts is None:
+            self._exec("DELETE FROM ledger WHERE document = ?", (document,))
+        else:
+            self.db.executemany("DELETE FROM ledger WHERE document = ? AND part = ?", [(document, p) for p in parts])
