@@ -212,7 +212,7 @@ def _finish(result: RunResult, dry_run: bool, quiet: bool, json_path: str | None
         click.echo(report.dry_run_table(result.plan))
         for line in trouble:
             say(line)
-        return 2 if result.parsed.errors and not result.parsed.parsed else 0
+        return 2 if result.parsed.errors and result.parsed.no_records else 0
     tally = report.counts(result)
     logs.LOGGER.info("sync finished: %s", report.summary(tally, result.requests))
     for line in report.parse_warnings(result) if not quiet else []:
@@ -221,7 +221,7 @@ def _finish(result: RunResult, dry_run: bool, quiet: bool, json_path: str | None
         say(line)
     if not quiet:
         click.echo(report.summary(tally, result.requests))
-    if result.parsed.errors and not result.parsed.parsed:
+    if result.parsed.errors and result.parsed.no_records:
         return 2
     return 1 if tally["failed"] else 0
 

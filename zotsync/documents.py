@@ -71,6 +71,11 @@ class ParseResult:
         self.files += other.files
         self.unchanged += other.unchanged
 
+    @property
+    def no_records(self) -> bool:
+        """No document gave a record, this run or (unchanged since) an earlier one."""
+        return not self.parsed and not self.unchanged
+
 
 def iter_files(paths: list[str]) -> Iterator[tuple[Path, str]]:
     """Each regular file under ``paths`` with its scope: its path relative to the folder named

@@ -161,7 +161,9 @@ class SourceScreen:
         return _only(chunks, changed)
 
     def parsed(self, entry: Found, found: list[Parsed], failed: bool) -> None:
-        seen = self.ledger.seen[os.path.abspath(entry.path)]
+        seen = self.ledger.seen.get(os.path.abspath(entry.path))
+        if seen is None:  # it could not be read: it has no digest, so it is read again next time
+            return
         seen.origins = [p.origin for p in found]
         seen.failed = failed
 

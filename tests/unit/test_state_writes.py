@@ -74,7 +74,7 @@ def test_a_quiet_rerun_decodes_no_mirrored_item_it_does_not_plan(tmp_path: Path,
         yield
 
     monkeypatch.setattr(State, "mirror_keys", unread_keys)
-    result = sync([Source([str(bib)])], library, state, URI)
+    result = sync([Source([str(bib)])], library, state, URI, full=True)  # planned again, though unchanged
     assert [o.action for o in result.applied.outcomes] == ["unchanged", "unchanged"]
     assert len(asked) == 2  # the two items planned, of 302
 
