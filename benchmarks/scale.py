@@ -32,6 +32,7 @@ BENCH = ROOT.parent / "shared" / "bench"
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.figures import Figures  # noqa: E402
+from benchmarks.processes import SandboxProcess, run_child  # noqa: E402
 from zotsync.documents import parse_paths  # noqa: E402
 from zotsync.sandbox.app import Account, SandboxApp  # noqa: E402
 from zotsync.sandbox.http import Request  # noqa: E402
@@ -254,25 +255,8 @@ client.close()
 '''
 
 
-class SandboxProcess:
-    def __init__(self, data_dir: Path) -> None:
-        self.proc = subprocess.Popen([sys.executable, "-m", "zotsync", "sandbox", "--port", "0", "--user-id", str(USER),
-                                      "--api-key", KEY, "--data-dir", str(data_dir), "--no-rate-limit"],
-                                     stdout=subprocess.PIPE, text=True, cwd=ROOT)
-        assert self.proc.stdout is not None
-        self.url = self.proc.stdout.readline().split()[1]
-
-    def stop(self) -> None:
-        self.proc.terminate()
-        self.proc.wait(timeout=30)
-
-
 def run_sync(url: str, state: Path, docs: list[Path]) -> dict[str, Any]:
-    out = subprocess.run([sys.executable, "-c", SYNC_CHILD, str(ROOT), url, str(USER), KEY, str(state),
-                          *map(str, docs)], capture_output=True, text=True, cwd=ROOT)
-    if out.returncode != 0:
-        raise SystemExit(f"scale benchmark: the sync failed:\n{out.stderr[-2000:]}")
-    return dict(json.loads(out.stdout.strip().splitlines()[-1]))
+    return run_child(SYNC_CHILD, [url, str(USER), KEY, str(state), *map(str, docs)], "scale")
 
 
 def title_year(data: dict[str, Any]) -> tuple[str, str]:
@@ -316,7 +300,7 @@ def sync_figures(work: Path, sizes: list[int], quick: bool) -> None:
         label = f"{size // 1000}k"
         data_dir = work / f"sandbox-{label}"
         seeded = seed_library(data_dir, size, present)
-        sandbox = SandboxProcess(data_dir)
+        sandbox = SandboxProcess(data_dir, USER, KEY)
         state = work / f"state-{label}.sqlite"
         try:
             started = time.perf_counter()

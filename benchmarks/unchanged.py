@@ -10,7 +10,6 @@ and for one where one entry of the ``.bib`` changed. Each line reads ``name: mea
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 import tempfile
@@ -22,6 +21,7 @@ BENCH = ROOT.parent / "shared" / "bench"
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.figures import Figures  # noqa: E402
+from benchmarks.processes import SandboxProcess, run_child  # noqa: E402
 from zotsync.sources import bibscan  # noqa: E402
 
 USER, KEY = 901, "unchangedkey0123456789"
@@ -92,25 +92,8 @@ def change_one_entry(bib: Path) -> str:
     raise SystemExit("unchanged benchmark: no entry to edit")
 
 
-class SandboxProcess:
-    def __init__(self, data_dir: Path) -> None:
-        self.proc = subprocess.Popen([sys.executable, "-m", "zotsync", "sandbox", "--port", "0", "--user-id", str(USER),
-                                      "--api-key", KEY, "--data-dir", str(data_dir), "--no-rate-limit"],
-                                     stdout=subprocess.PIPE, text=True, cwd=ROOT)
-        assert self.proc.stdout is not None
-        self.url = self.proc.stdout.readline().split()[1]
-
-    def stop(self) -> None:
-        self.proc.terminate()
-        self.proc.wait(timeout=30)
-
-
 def run_sync(url: str, state: Path, docs: list[Path]) -> dict[str, Any]:
-    out = subprocess.run([sys.executable, "-c", SYNC_CHILD, str(ROOT), url, str(USER), KEY, str(state),
-                          *map(str, docs)], capture_output=True, text=True, cwd=ROOT)
-    if out.returncode != 0:
-        raise SystemExit(f"unchanged benchmark: the sync failed:\n{out.stderr[-2000:]}")
-    return dict(json.loads(out.stdout.strip().splitlines()[-1]))
+    return run_child(SYNC_CHILD, [url, str(USER), KEY, str(state), *map(str, docs)], "unchanged")
 
 
 def main() -> int:
@@ -121,7 +104,7 @@ def main() -> int:
         (docs / "small").mkdir(parents=True)
         bib = generate("bib", ENTRIES, docs / "library.bib", 42)
         small_files(docs / "small", work)
-        sandbox = SandboxProcess(work / "sandbox")
+        sandbox = SandboxProcess(work / "sandbox", USER, KEY)
         try:
             state = work / "state.sqlite"
             first = run_sync(sandbox.url, state, [docs])
