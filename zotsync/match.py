@@ -17,7 +17,6 @@ An item's ``IndexKeys`` are computed once, when it enters the mirror, and stored
 
 from __future__ import annotations
 
-import json
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
@@ -26,7 +25,7 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
-from zotsync import dates, extra, ids
+from zotsync import dates, extra, ids, jsontext
 from zotsync.model import How, Matched, Snapshot, Work
 from zotsync.text import normalise_title
 
@@ -161,12 +160,11 @@ class IndexKeys:
     def to_json(self) -> str:
         work = self.work
         fields = [work.title, work.year, work.author, list(work.numbers), list(work.words)] if work else None
-        return json.dumps([list(self.ids), list(self.markers), fields, list(self.replaces), int(self.deleted)],
-                          ensure_ascii=False)
+        return jsontext.dumps([list(self.ids), list(self.markers), fields, list(self.replaces), int(self.deleted)])
 
     @classmethod
     def from_json(cls, text: str) -> IndexKeys:
-        ids_, markers, fields, replaces, deleted = json.loads(text)
+        ids_, markers, fields, replaces, deleted = jsontext.loads(text)
         key = WorkKey(fields[0], fields[1], fields[2], tuple(fields[3]), tuple(fields[4])) if fields else None
         return cls(tuple(ids_), tuple(markers), key, tuple(replaces), bool(deleted))
 

@@ -21,6 +21,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from zotsync import jsontext
 from zotsync.errors import StateError
 from zotsync.match import IndexKeys
 from zotsync.model import Managed, Status
@@ -80,7 +81,7 @@ def _fill_match_keys(db: sqlite3.Connection) -> None:
     """Version 2: the match keys of the rows mirrored before, from their data."""
     rows = db.execute("SELECT key, data FROM mirror WHERE match_keys IS NULL").fetchall()
     db.executemany("UPDATE mirror SET match_keys = ? WHERE key = ?",
-                   [(IndexKeys.of(json.loads(data)).to_json(), key) for key, data in rows])
+                   [(IndexKeys.of(jsontext.loads(data)).to_json(), key) for key, data in rows])
 
 
 # version N -> what fills in, after MIGRATIONS[N], what SQL alone cannot compute
@@ -155,7 +156,7 @@ class State:
     # ---- mirror --------------------------------------------------------------
     def mirror_put(self, objects: Iterable[dict[str, Any]]) -> None:
         """Store items as the library has them, with their match keys (computed here, once)."""
-        rows = [(o["key"], int(o["version"]), json.dumps(o["data"], ensure_ascii=False),
+        rows = [(o["key"], int(o["version"]), jsontext.dumps(o["data"]),
                  IndexKeys.of(o["data"]).to_json()) for o in objects]
         try:
             self.db.executemany("INSERT OR REPLACE INTO mirror (key, version, data, match_keys) VALUES (?, ?, ?, ?)",
@@ -168,12 +169,12 @@ class State:
 
     def mirror(self) -> dict[str, dict[str, Any]]:
         """key -> {"version", "data"} for every item of the library last seen."""
-        return {k: {"version": v, "data": json.loads(d)} for k, v, d in self._exec("SELECT key, version, data FROM mirror")}
+        return {k: {"version": v, "data": jsontext.loads(d)} for k, v, d in self._exec("SELECT key, version, data FROM mirror")}
 
     def mirror_get(self, key: str) -> dict[str, Any] | None:
         """{"version", "data"} of one mirrored item, or None."""
         row = self._exec("SELECT version, data FROM mirror WHERE key = ?", (key,)).fetchone()
-        return {"version": row[0], "data": json.loads(row[1])} if row else None
+        return {"version": row[0], "data": jsontext.loads(row[1])} if row else None
 
     def mirror_keys(self) -> Iterator[tuple[str, str]]:
         """(key, stored IndexKeys JSON) of every mirrored item, without decoding the items."""
@@ -183,7 +184,7 @@ class State:
         rows = self._exec(f"SELECT key, match_keys, CASE WHEN match_keys IS NULL THEN data END FROM mirror {where}")
         while batch := rows.fetchmany(1000):  # read as consumed: the rows are never all in memory at once
             for key, stored, data in batch:
-                yield key, stored or IndexKeys.of(json.loads(data)).to_json()
+                yield key, stored or IndexKeys.of(jsontext.loads(data)).to_json()
 
     def mirror_survivors(self) -> dict[str, str]:
         """URI of a merged item -> key of the item (not in the trash) that names it in dc:replaces."""

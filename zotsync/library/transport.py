@@ -21,7 +21,6 @@ Every request pyzotero makes passes through here, so its gaps are filled once:
 
 from __future__ import annotations
 
-import json
 import math
 import re
 import time
@@ -38,6 +37,7 @@ from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_at
 from tenacity.stop import stop_base
 from tenacity.wait import wait_exponential_jitter
 
+from zotsync import jsontext
 from zotsync.errors import ServerAnswerError, ServiceUnavailable
 from zotsync.logs import LOGGER
 from zotsync.secrets_store import scrub
@@ -413,7 +413,7 @@ def _check_json(answer: httpx2.Response) -> None:
     if not body.strip():
         raise Transient(f"an empty answer to HTTP {answer.status_code}", answer=True)
     try:
-        decoded = json.loads(body)
+        decoded = jsontext.loads(body)
     except UnicodeDecodeError:
         raise Transient("the answer is not UTF-8 text", answer=True) from None
     except ValueError as exc:
