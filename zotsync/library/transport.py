@@ -421,7 +421,7 @@ def _check_json(answer: httpx2.Response) -> None:
         if "html" in kind.lower() or body.lstrip()[:1] == b"<":
             raise Transient(f"an HTML page instead of JSON ({_page_words(body)!r})", answer=True) from None
         pos = getattr(exc, "pos", None)
-        where = f" at byte {pos} of {len(body)}" if pos is not None else ""
+        where = f": byte {pos} of {len(body)}" if pos is not None else ""
         raise Transient(f"invalid JSON ({getattr(exc, 'msg', exc)}{where})", answer=True) from None
     if "json" not in answer.headers.get("Content-Type", "").lower():
         answer.headers["Content-Type"] = "application/json"
