@@ -72,7 +72,7 @@ def test_versions_since_and_the_304_probe(client):
     with recorder().use_cassette("client_versions_304.yaml"):
         client.write_items([book(KEYS[10], "Versioned")])
         version = client.last_version
-        assert client.changed_versions(version) is None  # nothing changed: 304
+        assert client.changed_versions(version) is None  # nothing changed since: an empty answer, one request
         changed = client.changed_versions(version - 1)
         assert changed == {KEYS[10]: version}
 
