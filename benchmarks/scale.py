@@ -32,7 +32,8 @@ BENCH = ROOT.parent / "shared" / "bench"
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.figures import Figures  # noqa: E402
-from benchmarks.processes import SandboxProcess, run_child  # noqa: E402
+from benchmarks.processes import SandboxProcess  # noqa: E402
+from benchmarks.processes import run_sync as run_child_sync  # noqa: E402
 from zotsync.documents import parse_paths  # noqa: E402
 from zotsync.sandbox.app import Account, SandboxApp  # noqa: E402
 from zotsync.sandbox.http import Request  # noqa: E402
@@ -221,42 +222,11 @@ def sandbox_figures(work: Path, size: int) -> None:
 
 # ---------------------------------------------------------------- sync runs, each in its own process
 
-SYNC_CHILD = r'''
-import json, resource, sqlite3, sys, time
-sys.path.insert(0, sys.argv[1])
-url, user, key, state_path = sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5]
-docs = sys.argv[6:]
-connections = []
-_connect = sqlite3.connect
-def connect(*args, **kwargs):
-    conn = _connect(*args, **kwargs)
-    connections.append(conn)
-    return conn
-sqlite3.connect = connect
-from zotsync.engine import Source, sync
-from zotsync.library.client import LibrarySpec, ZoteroClient
-from zotsync.state import State
-spec = LibrarySpec("user", user)
-client = ZoteroClient(spec, key, url)
-state = State(__import__("pathlib").Path(state_path))
-before = sum(c.total_changes for c in connections)
-started = time.process_time()
-result = sync([Source(docs)], client, state, spec.uri)
-cpu = time.process_time() - started
-rows = sum(c.total_changes for c in connections) - before
-tally = {}
-for outcome in (result.applied.outcomes if result.applied else []):
-    tally[outcome.action] = tally.get(outcome.action, 0) + 1
-failures = [o.error for o in (result.applied.outcomes if result.applied else []) if o.action == "failed"]
-print(json.dumps({"failures": failures, "cpu": cpu, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-                  "requests": client.requests, "tally": tally, "state_rows": rows}))
-state.close()
-client.close()
-'''
+
 
 
 def run_sync(url: str, state: Path, docs: list[Path]) -> dict[str, Any]:
-    return run_child(SYNC_CHILD, [url, str(USER), KEY, str(state), *map(str, docs)], "scale")
+    return run_child_sync(url, USER, KEY, state, docs, "scale")
 
 
 def title_year(data: dict[str, Any]) -> tuple[str, str]:

@@ -21,44 +21,15 @@ BENCH = ROOT.parent / "shared" / "bench"
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.figures import Figures  # noqa: E402
-from benchmarks.processes import SandboxProcess, run_child  # noqa: E402
+from benchmarks.processes import SandboxProcess  # noqa: E402
+from benchmarks.processes import run_sync as run_child_sync  # noqa: E402
 from zotsync.sources import bibscan  # noqa: E402
 
 USER, KEY = 901, "unchangedkey0123456789"
 ENTRIES, SMALL = 10_000, 1_000
 FIGURES = Figures(digits=3)
 
-SYNC_CHILD = r'''
-import json, sqlite3, sys, time
-sys.path.insert(0, sys.argv[1])
-url, user, key, state_path = sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5]
-connections = []
-_connect = sqlite3.connect
-def connect(*args, **kwargs):
-    conn = _connect(*args, **kwargs)
-    connections.append(conn)
-    return conn
-sqlite3.connect = connect
-from zotsync.engine import Source, sync
-from zotsync.library.client import LibrarySpec, ZoteroClient
-from zotsync.state import State
-import zotsync.sources.bibtex, zotsync.sources.ris  # imported before the clock starts, as a warm CLI would
-spec = LibrarySpec("user", user)
-client = ZoteroClient(spec, key, url)
-state = State(__import__("pathlib").Path(state_path))
-before = sum(c.total_changes for c in connections)
-started = time.process_time()
-result = sync([Source(sys.argv[6:])], client, state, spec.uri)
-cpu = time.process_time() - started
-tally = {}
-for outcome in (result.applied.outcomes if result.applied else []):
-    tally[str(outcome.action)] = tally.get(str(outcome.action), 0) + 1
-print(json.dumps({"cpu": cpu, "requests": client.requests, "tally": tally, "planned": len(result.plan.entries),
-                  "parsed": len(result.parsed.parsed), "unchanged": result.parsed.unchanged,
-                  "state_rows": sum(c.total_changes for c in connections) - before}))
-state.close()
-client.close()
-'''
+
 
 
 def generate(kind: str, n: int, out: Path, seed: int) -> Path:
@@ -93,7 +64,7 @@ def change_one_entry(bib: Path) -> str:
 
 
 def run_sync(url: str, state: Path, docs: list[Path]) -> dict[str, Any]:
-    return run_child(SYNC_CHILD, [url, str(USER), KEY, str(state), *map(str, docs)], "unchanged")
+    return run_child_sync(url, USER, KEY, state, docs, "unchanged")
 
 
 def main() -> int:
