@@ -85,14 +85,12 @@ def _plan(sources: list[Source], library: Library, state: State, library_uri: st
           ledger: Ledger, live: list[ParseResult], parsed: ParseResult,
           collection_of: dict[str, str], library_changed: bool = True) -> tuple[ParseResult, Plan]:
     """Group, match and plan what was read; documents grouped with a changed one are read too."""
-    base = snapshot(state, library_uri, {})
-    index: LibraryIndex | None = None
+    index = LibraryIndex.from_keys(state.mirror_keys())  # read at its first lookup: a work the state does not know
+    base = replace(snapshot(state, library_uri, {}), index=index)
     derive = key_deriver(library_uri)
     while True:
         works = follow_moves(file_in(group(parsed.parsed), collection_of, collection), base)
-        if index is None and not all(any(s in base.sources for s in w.sources) for w in works):
-            index = LibraryIndex.from_keys(state.mirror_keys())  # only a work the state does not know is looked for
-        matched = assign_keys(works, base, index or LibraryIndex(), derive)
+        matched = assign_keys(works, base, index, derive)
         if not ledger.reread(m.key for m in matched):
             break
         parsed, collection_of = read_documents(sources, ledger, live)

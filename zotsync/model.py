@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from zotsync.documents import ParseResult
+    from zotsync.match import LibraryIndex
 
 
 class Action(StrEnum):
@@ -121,6 +122,8 @@ class Snapshot:
     # item URI -> key of the item that replaces it (dc:replaces), from the stored match keys;
     # None: found in ``mirror`` when asked (a snapshot made by hand)
     survivors: Mapping[str, str] | None = None
+    # the library's match index, loaded when first asked; None: built from ``mirror`` when needed
+    index: LibraryIndex | None = None
 
 
 @dataclass

@@ -40,7 +40,8 @@ def _pending_found(matched: list[Matched], snap: Snapshot) -> list[Matched]:
                and (managed := snap.managed.get(m.key)) is not None and managed.status == Status.PENDING]
     if not pending:
         return matched
-    index, taken, out = LibraryIndex.from_mirror(snap.mirror), {m.key for m in matched}, list(matched)
+    index = snap.index or LibraryIndex.from_mirror(snap.mirror)
+    taken, out = {m.key for m in matched}, list(matched)
     for i in pending:
         found = index.find(matched[i].work.item)
         if found and found not in taken and found not in snap.managed:
