@@ -243,3 +243,11 @@ def test_ris_film_dataset_and_manuscript_tags():
         "TY  - MANSCPT\nTI  - Letters\nAU  - Woolf, V.\nSP  - 212\nER  - \n", doc))
     assert (film["genre"], film["videoRecordingFormat"], film["runningTime"]) == ("Drama", "35 mm", "133 min")
     assert data["identifier"] == "ZA5000" and manuscript["numPages"] == "212"
+
+
+def test_a_stray_brace_in_an_author_list_is_no_one_and_costs_no_one_else() -> None:
+    from zotsync.sources.bibtex import parse_names
+
+    assert parse_names("{", "author") == []
+    assert parse_names("Smith, John and {", "author") == [{"creatorType": "author", "lastName": "Smith",
+                                                             "firstName": "John"}]

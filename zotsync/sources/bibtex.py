@@ -301,7 +301,7 @@ def parse_names(value: str, role: str) -> list[dict[str, str]]:
             out.append(names.person(f"{last}, {first}", role) if first else names.corporate(last, role))
         else:
             out.append(names.person(_text(stripped), role))
-    return out
+    return [c for c in out if c.get("name") or c.get("lastName")]  # a stray "{" decodes to no one at all
 
 
 def _split_and(value: str) -> list[str]:
