@@ -28,10 +28,11 @@ from types import ModuleType
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-BENCH = ROOT.parent / "shared" / "bench"
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.figures import Figures  # noqa: E402
+from benchmarks.inputs import BENCH  # noqa: E402
+from benchmarks.inputs import generate as generate_input  # noqa: E402
 from benchmarks.processes import SandboxProcess  # noqa: E402
 from benchmarks.processes import run_sync as run_child_sync  # noqa: E402
 from zotsync.documents import parse_paths  # noqa: E402
@@ -62,12 +63,7 @@ def shared_module(name: str) -> ModuleType:
 
 
 def generate(kind: str, n: int, out: Path, seed: int) -> Path:
-    """A BibTeX (``gen_bib``) or RIS (``gen_ris``) file of ``n`` entries from ../shared/bench."""
-    script = BENCH / f"gen_{kind}.py"
-    if not script.exists():
-        raise SystemExit(f"scale benchmark: {script} is missing (it needs ../shared/bench)")
-    subprocess.run([sys.executable, str(script), str(n), str(out), str(seed)], check=True)
-    return out
+    return generate_input(kind, n, out, seed, "scale")
 
 
 def object_key(i: int) -> str:

@@ -10,17 +10,16 @@ and for one where one entry of the ``.bib`` changed. Each line reads ``name: mea
 
 from __future__ import annotations
 
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-BENCH = ROOT.parent / "shared" / "bench"
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.figures import Figures  # noqa: E402
+from benchmarks.inputs import generate as generate_input  # noqa: E402
 from benchmarks.processes import SandboxProcess  # noqa: E402
 from benchmarks.processes import run_sync as run_child_sync  # noqa: E402
 from zotsync.sources import bibscan  # noqa: E402
@@ -33,11 +32,7 @@ FIGURES = Figures(digits=3)
 
 
 def generate(kind: str, n: int, out: Path, seed: int) -> Path:
-    script = BENCH / f"gen_{kind}.py"
-    if not script.exists():
-        raise SystemExit(f"unchanged benchmark: {script} is missing (it needs ../shared/bench)")
-    subprocess.run([sys.executable, str(script), str(n), str(out), str(seed)], check=True)
-    return out
+    return generate_input(kind, n, out, seed, "unchanged")
 
 
 def small_files(folder: Path, work: Path) -> None:
