@@ -59,14 +59,14 @@ def read_library(library: Library) -> tuple[list[dict[str, Any]], list[str], int
 
 
 def check(library: Library, state: State) -> Findings:
-    items, deleted, version = read_library(library)
-    present = {str(o["key"]): o for o in items}
+    items, deleted_keys, version = read_library(library)
+    present, deleted = {str(o["key"]): o for o in items}, set(deleted_keys)
     synced = {k: m for k, m in state.managed().items() if m.status == Status.SYNCED}
     known = state.sources()
     unknown = {source: key for key, o in present.items() for source in extra.markers(o["data"].get("extra", ""))
                if known.get(source) != key}
     return Findings(version, state.library_version, len(items), len(synced),
-                    [k for k in synced if k not in present and k not in set(deleted)],
+                    [k for k in synced if k not in present and k not in deleted],
                     [k for k, m in synced.items() if k in present and int(present[k]["version"]) > (m.version or 0)],
                     unknown)
 

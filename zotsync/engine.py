@@ -19,7 +19,7 @@ from zotsync.config import Source
 from zotsync.documents import ParseResult, parse_paths
 from zotsync.keys import KEY_ALPHABET, key_deriver, new_key
 from zotsync.library.base import Library
-from zotsync.library.mirror import Refresh, known_collections, refresh_mirror, snapshot
+from zotsync.library.mirror import known_collections, refresh_mirror, snapshot
 from zotsync.match import LibraryIndex, assign_keys
 from zotsync.model import Applied, Parsed, Plan, Result, RunResult
 from zotsync.plan import plan, replan
@@ -63,8 +63,8 @@ def sync(sources: list[Source], library: Library, state: State, library_uri: str
     progress = progress or NoProgress()
     progress.phase("reading the library")
     ledger = Ledger(state, full, collection)
-    refresh, changed = refreshed(library, state)
-    ledger.library_changed(changed)
+    refresh = refresh_mirror(library, state)
+    ledger.library_changed(refresh.keys)
     progress.phase("reading the sources")
     live, harvests = read_live(sources, fetch)
     parsed, collection_of = read_documents(sources, ledger, live)
@@ -97,17 +97,6 @@ def _plan(sources: list[Source], library: Library, state: State, library_uri: st
     names = {n for w in works for n in w.collections}
     snap = replace(base, collections=known_collections(library, state, names, library_changed))
     return parsed, plan(matched, snap, derive)
-
-
-def refreshed(library: Library, state: State) -> tuple[Refresh, set[str]]:
-    """Bring the mirror up to date; what it found, and the keys of the items that changed in the library or left it."""
-    since = state.library_version
-    before = state.mirror_versions() if since else {}
-    refresh = refresh_mirror(library, state)
-    if state.library_version == since and not refresh.notices:
-        return refresh, set()
-    after = state.mirror_versions()
-    return refresh, {key for key, version in before.items() if after.get(key) != version}
 
 
 def finish(state: State, ledger: Ledger, parsed: ParseResult, applied: Applied, harvests: dict[str, str]) -> None:

@@ -216,6 +216,14 @@ class State:
             self._exec(f"DELETE FROM {table}")
         self.forget_library()
 
+    def synced_missing(self) -> tuple[list[str], int]:
+        """Synced items absent from the mirror and not known as deleted; how many items are synced."""
+        missing = [k for (k,) in self._exec(
+            "SELECT key FROM managed WHERE status = ? AND key NOT IN (SELECT key FROM mirror) "
+            "AND key NOT IN (SELECT key FROM deleted_keys)", (str(Status.SYNCED),))]
+        synced = self._exec("SELECT COUNT(*) FROM managed WHERE status = ?", (str(Status.SYNCED),)).fetchone()[0]
+        return missing, int(synced)
+
     def add_deleted_keys(self, keys: Iterable[str]) -> None:
         """Keys the library reports as permanently deleted."""
         self.db.executemany("INSERT OR IGNORE INTO deleted_keys VALUES (?)", [(k,) for k in keys])

@@ -13,16 +13,18 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from zotsync.library.base import Library
-from zotsync.model import Snapshot, Status
+from zotsync.model import Snapshot
 from zotsync.state import State
 
 
 @dataclass
 class Refresh:
-    """What refreshing the mirror found: whether the library changed, and what to tell the user once."""
+    """What refreshing the mirror found: whether the library changed, the mirrored items that changed
+    in it or left it since the last refresh, and what to tell the user once."""
 
     changed: bool
     notices: list[str] = field(default_factory=list)
+    keys: set[str] = field(default_factory=set)
 
 
 def refresh_mirror(library: Library, state: State) -> Refresh:
@@ -42,15 +44,15 @@ def refresh_mirror(library: Library, state: State) -> Refresh:
     if answered is not None and answered < since:
         return _rebuild(library, state, f"the library answers version {answered}, lower than the {since} "
                                         "this state last saw: it was reset or restored")
-    if changed is not None:
-        _follow(library, state, since, changed)
+    keys = _follow(library, state, since, changed) if changed is not None else set()
     if _confirm_missing(library, state):
         return _rebuild(library, state, "none of the items zotsync synced are in the library any more, and "
                                         "the library lists none of them as deleted: it was reset or restored")
-    return Refresh(changed is not None)
+    return Refresh(changed is not None, keys=keys)
 
 
-def _follow(library: Library, state: State, since: int, changed: dict[str, int]) -> None:
+def _follow(library: Library, state: State, since: int, changed: dict[str, int]) -> set[str]:
+    """Fetch what changed since ``since``, drop what was deleted; the mirrored keys that changed or left."""
     version = library.last_version or since
     known = state.mirror_versions()
     stale = [key for key, v in changed.items() if known.get(key) != v]
@@ -61,18 +63,12 @@ def _follow(library: Library, state: State, since: int, changed: dict[str, int])
     state.add_deleted_keys(gone)
     state.library_version = version
     state.commit()
-
-
-def _missing(state: State) -> tuple[list[str], int]:
-    """Synced items absent from the mirror and not known as deleted; how many items are synced."""
-    synced = [key for key, m in state.managed().items() if m.status == Status.SYNCED]
-    present, deleted = state.mirror_versions(), state.deleted_keys()
-    return [key for key in synced if key not in present and key not in deleted], len(synced)
+    return {key for key in (*stale, *gone) if key in known}
 
 
 def _confirm_missing(library: Library, state: State) -> bool:
     """Ask for the synced items the mirror lacks; a 404 is a deletion. True when every one is gone."""
-    missing, synced = _missing(state)
+    missing, synced = state.synced_missing()
     if not missing:
         return False
     found = library.items_by_key(missing)
@@ -87,14 +83,17 @@ def _confirm_missing(library: Library, state: State) -> bool:
 
 def _rebuild(library: Library, state: State, why: str) -> Refresh:
     """Read the library again whole; forget the synced items it lacks, so that they are created again."""
+    before = state.mirror_versions()
     state.forget_library()
     _first_copy(library, state)
-    missing, _ = _missing(state)
+    after = state.mirror_versions()
+    missing, _ = state.synced_missing()
     for key in missing:
         state.forget(key)
     state.commit()
     return Refresh(True, [f"{why}; the state was rebuilt from the library and "
-                          f"{len(missing)} missing item{'s' if len(missing) != 1 else ''} will be created again"])
+                          f"{len(missing)} missing item{'s' if len(missing) != 1 else ''} will be created again"],
+                   {key for key, version in before.items() if after.get(key) != version})
 
 
 def _first_copy(library: Library, state: State) -> None:
