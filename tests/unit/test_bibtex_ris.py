@@ -251,3 +251,40 @@ def test_a_stray_brace_in_an_author_list_is_no_one_and_costs_no_one_else() -> No
     assert parse_names("{", "author") == []
     assert parse_names("Smith, John and {", "author") == [{"creatorType": "author", "lastName": "Smith",
                                                              "firstName": "John"}]
+
+
+def ris(text: str) -> list[tuple[dict, list[str]]]:
+    return [(schema.fit(p.item), p.notes) for p in RisParser().parse(text, Document("x.ris"))]
+
+
+def test_refman_labelled_notes_become_fields_once_and_unknown_labels_stay_notes():
+    ((chapter, notes),) = ris(
+        "TY  - CHAP\nN1  - Record ID: 40\nA1  - Hall, Stuart\nT1  - Encoding/decoding\nA2  - Hall, Stuart\n"
+        "T2  - Culture, Media, Language\nVL  - 2nd\nCY  - London\nPB  - Hutchinson\nPY  - 1980\n"
+        "N1  - Volume ID: 4\nSP  - 128-138\nN1  - Series Title: Cultural Studies\nN1  - Series Volume ID: 7\n"
+        "N1  - Packaging Method: paperback\nN1  - Read for the seminar.\nER  - \n")
+    assert (chapter["edition"], chapter["volume"], chapter["series"], chapter["seriesNumber"]) == \
+        ("2nd", "4", "Cultural Studies", "7")
+    assert notes == ["Record ID: 40", "Packaging Method: paperback", "Read for the seminar."]
+
+
+def test_refman_and_endnote_bills_read_their_own_tags():
+    (refman, notes), (endnote, _) = ris(
+        "TY  - BILL\nN1  - Record ID: 10\nA1  - Kennedy, Edward\nTI  - Health Security Act\nCY  - S.\n"
+        "PY  - 1993\nVL  - 1757\nSP  - 3\nN1  - Histroy: Referred to committee\nER  - \n"
+        "TY  - BILL\nAU  - Kennedy, Edward\nTI  - Health Security Act\nM1  - S. 1757\nT2  - Cong. Rec.\n"
+        "VL  - 139\nSP  - 28143\nSE  - 3\nDA  - 1993/11/22\nLA  - English\nER  - \n")
+    assert (refman["billNumber"], refman["code"], refman["section"], refman["history"]) == \
+        ("1757", "S.", "3", "Referred to committee")
+    assert "codeVolume" not in refman and notes == ["Record ID: 10"]
+    assert (endnote["billNumber"], endnote["code"], endnote["codeVolume"], endnote["codePages"], endnote["section"]) == \
+        ("S. 1757", "Cong. Rec.", "139", "28143", "3")
+
+
+def test_refman_artwork_medium_and_size_and_a_first_spec_record_without_labels_keeps_the_generic_map():
+    (art, _), (book, _) = ris(
+        "TY  - ART\nN1  - Record ID: 20\nA1  - Kahlo, Frida\nT1  - The Two Fridas\nM1  - Oil on canvas\n"
+        "Y1  - 1939\nN1  - Size: 173.5 x 173 cm\nER  - \n"
+        "TY  - BOOK\nA1  - Knuth, Donald\nT1  - The Art of Computer Programming\nVL  - 3\nY1  - 1973\nER  - \n")
+    assert (art["artworkMedium"], art["artworkSize"]) == ("Oil on canvas", "173.5 x 173 cm")
+    assert book["volume"] == "3" and "edition" not in book

@@ -47,7 +47,7 @@ TYPED_TAGS: dict[str, tuple[str, ...]] = {
 TYPE_TAGS: dict[str, dict[str, str]] = {
     "map": {"C1": "scale"}, "artwork": {"C3": "artworkSize"}, "audioRecording": {"C5": "audioRecordingFormat"},
     "computerProgram": {"IS": "versionNumber"}, "film": {"C4": "genre", "C5": "videoRecordingFormat", "SP": "runningTime"},
-    "videoRecording": {"C5": "videoRecordingFormat"}, "dataset": {"NV": "identifier"},
+    "videoRecording": {"C5": "videoRecordingFormat"}, "dataset": {"NV": "identifier", "IS": "versionNumber"},
 }
 M1_FIELDS = ("number",)  # and seriesNumber on books; elsewhere a bare Extra line, as Zotero keeps it
 T2_TARGET = {"bookSection": "publicationTitle", "conferencePaper": "conferenceName", "book": "series",
@@ -72,7 +72,7 @@ class RisParser:
                 doc.report(doc.error("record has no title, creator or date; not imported", line))
                 continue
             out.append(Parsed(source=common.identity("ris", item, doc, place=place), item=item,
-                              origin=f"{doc.origin}:{line}", notes=_notes(record)))
+                              origin=f"{doc.origin}:{line}", notes=_notes(record, item)))
         if not out:
             raise ParseError("no RIS records found", doc.origin)
         return out
@@ -115,9 +115,11 @@ def read_records(text: str, doc: Document) -> Iterator[tuple[dict[str, list[str]
         doc.warn("text outside any TY … ER record was ignored", stray)
 
 
-def _notes(record: dict[str, list[str]]) -> list[str]:
-    """N1 notes become child notes, as Zotero's RIS import makes them."""
-    return [value.strip() for value in record.get("N1", []) if value.strip()]
+def _notes(record: dict[str, list[str]], item: dict[str, Any]) -> list[str]:
+    """N1 notes become child notes, as Zotero's RIS import makes them; a labelled note that became a field
+    of ``item`` is not kept twice."""
+    used = {note for note, field, value in _labelled(record, item["itemType"]) if item.get(field) == value}
+    return [value.strip() for value in record.get("N1", []) if value.strip() and value not in used]
 
 
 def _one(record: dict[str, list[str]], *tags: str, sep: str = " ") -> str:
@@ -150,7 +152,8 @@ def record_to_item(record: dict[str, Any]) -> dict[str, Any]:
     item["place"] = _one(record, "CY", "PP")
     if item_type == "conferencePaper" and _one(record, "C1"):  # C1 the place published, CY where it was held
         item["place"], item["eventPlace"] = _one(record, "C1"), item["place"]
-    _book_volume(item, record, item_type)
+    refman = _refman(record)
+    _book_volume(item, record, item_type, refman)
     item[PUBLISHER_TARGET.get(item_type, "publisher")] = _one(record, "PB")
     _pages(item, record, item_type)
     _serial(item, record, item_type)
@@ -167,7 +170,9 @@ def record_to_item(record: dict[str, Any]) -> dict[str, Any]:
         if _one(record, tag):
             item.setdefault(field, _one(record, tag))
     _typed_tags(item, record, item_type)
-    _legal_tags(item, record, item_type)
+    _legal_tags(item, record, item_type, LEGAL_TAGS.get(item_type))
+    if refman:
+        _legal_tags(item, record, item_type, REFMAN_TAGS.get(ty))
     item["tags"] = common.tags(_keywords(record))
     return {k: v for k, v in item.items() if v not in ("", None) and _kept(item_type, k)}
 
@@ -188,10 +193,36 @@ LEGAL_TAGS: dict[str, dict[str, str]] = {
                 "OP": "history", "NV": "numberOfVolumes", "SP": "pages"},
 }
 LEGAL_CREATORS = {"patent": {"C4": "attorneyAgent"}}
+# Reference Manager's own meaning of some tags, per RIS type (its labels: a bill's CY is its "Code", VL its
+# "Bill/Res Number", SP its "Section(s)"; an artwork's M1 its "Medium"...), where EndNote's differs.
+REFMAN_TAGS: dict[str, dict[str, str]] = {
+    "BILL": {"CY": "code", "VL": "billNumber", "SP": "section"},
+    "STAT": {"CY": "code", "SP": "section", "T3": "history"},
+    "CASE": {"CY": "reporter", "T3": "history"},
+    "HEAR": {"CY": "committee"},
+    "ART": {"M1": "artworkMedium"},
+}
+# Tags the 2011 RIS spec (EndNote's exports) added; a Reference Manager record (the first spec) has none.
+SECOND_SPEC_TAGS = frozenset("AN C1 C2 C3 C4 C5 C6 C7 C8 CA CN DA DB DO DP ET LA LB NV OP RI RN SE ST SV TA TT".split())
+# Reference Manager writes fields that have no tag as "N1  - Label: value" notes. Its labels that are not
+# Zotero's field labels -> candidate fields (or base fields); "Histroy" is its own spelling of a bill's history.
+REFMAN_LABELS: dict[str, tuple[str, ...]] = {
+    "volume id": ("volume",), "issue id": ("issue",), "series title": ("series", "seriesTitle"),
+    "series volume id": ("seriesNumber",), "size": ("artworkSize",), "histroy": ("history",),
+    "place of publication": ("place",), "publisher name": ("publisher",),
+}
+REFMAN_MARKS = frozenset(REFMAN_LABELS) | {"record id", "record number"}
 
 
-def _legal_tags(item: dict[str, Any], record: dict[str, list[str]], item_type: str) -> None:
-    table = LEGAL_TAGS.get(item_type)
+def _refman(record: dict[str, list[str]]) -> bool:
+    """A Reference Manager record: first-spec tags only, and RefMan's labelled notes ("Record ID: 10", "Volume ID: 3")."""
+    return not SECOND_SPEC_TAGS.intersection(record) and \
+        any(note.partition(":")[0].strip().lower() in REFMAN_MARKS for note in record.get("N1", ()))
+
+
+def _legal_tags(item: dict[str, Any], record: dict[str, list[str]], item_type: str,
+                table: dict[str, str] | None) -> None:
+    """Give the tags of ``table`` their meaning for this type, in place of their generic mapping."""
     if not table:
         return
     claimed = {_one(record, tag) for tag in table}
@@ -201,6 +232,8 @@ def _legal_tags(item: dict[str, Any], record: dict[str, list[str]], item_type: s
         value = _one(record, tag)
         if value:
             item[field] = value
+    if table is not LEGAL_TAGS.get(item_type):
+        return
     if item_type == "patent" and "A2" in record:  # the issuing authority, not a person
         item["creators"] = [c for c in item["creators"] if c.get("name") != _one(record, "A2")
                             and f"{c.get('lastName')},{c.get('firstName')}" != _one(record, "A2").replace(", ", ",")]
@@ -230,12 +263,9 @@ def _typed_tags(item: dict[str, Any], record: dict[str, list[str]], item_type: s
         target = _first_field(item_type, candidates) if value else None
         if target and not item.get(target):
             item[target] = value
-    for note in record.get("N1", []):  # EndNote writes some fields as "Label: value" notes
-        label, sep, value = note.partition(":")
-        field = schema.field_by_label().get(label.strip().lower()) if sep else None
-        target = schema.field_for_type(item_type, field) if field else None
-        if target and value.strip() and not item.get(target):
-            item[target] = value.strip()
+    for _, target, value in _labelled(record, item_type):
+        if not item.get(target):
+            item[target] = value
     m1 = _one(record, "M1")
     target = "seriesNumber" if item_type == "book" else _first_field(item_type, M1_FIELDS)
     if item_type == "journalArticle" and not item.get("issue"):
@@ -244,6 +274,25 @@ def _typed_tags(item: dict[str, Any], record: dict[str, list[str]], item_type: s
         item[target] = m1
     elif m1:
         item["extra"] = m1  # Zotero keeps an M1 with no field of its own as a bare Extra line
+
+
+def _labelled(record: dict[str, list[str]], item_type: str) -> Iterator[tuple[str, str, str]]:
+    """(note, field, value) for each ``N1  - Label: value`` note whose label names a field of ``item_type``.
+
+    EndNote and Reference Manager write some fields so; Zotero's field labels and RefMan's own are known."""
+    for note in record.get("N1", ()):
+        label, sep, value = note.partition(":")
+        target = _label_field(item_type, label.strip().lower()) if sep else None
+        if target and value.strip():
+            yield note, target, value.strip()
+
+
+@lru_cache(maxsize=4096)
+def _label_field(item_type: str, label: str) -> str | None:
+    if label in REFMAN_LABELS:
+        return _first_field(item_type, REFMAN_LABELS[label])
+    field = schema.field_by_label().get(label)
+    return schema.field_for_type(item_type, field) if field else None
 
 
 CREATOR_TAGS: dict[str, dict[str, tuple[str, ...]]] = {
@@ -316,9 +365,12 @@ def _containers(item: dict[str, Any], record: dict[str, list[str]], item_type: s
         item.setdefault(series, _one(record, "T3"))
 
 
-def _book_volume(item: dict[str, Any], record: dict[str, list[str]], item_type: str) -> None:
-    """A book (or chapter) with both VL and IS follows the first RIS spec: IS its volume, VL its edition."""
-    if item_type in {"book", "bookSection"} and _one(record, "IS") and _one(record, "VL"):
+def _book_volume(item: dict[str, Any], record: dict[str, list[str]], item_type: str, refman: bool) -> None:
+    """A book (or chapter) with both VL and IS follows the first RIS spec: IS its volume, VL its edition.
+
+    Reference Manager does so on every type with an edition, also when the volume is a labelled note."""
+    book = item_type in {"book", "bookSection"} and bool(_one(record, "IS"))
+    if _one(record, "VL") and (book or refman and schema.field_for_type(item_type, "edition") == "edition"):
         item.setdefault("edition", item["volume"])
         item["volume"] = _one(record, "IS")
 
