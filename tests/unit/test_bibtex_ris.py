@@ -257,6 +257,18 @@ def ris(text: str) -> list[tuple[dict, list[str]]]:
     return [(schema.fit(p.item), p.notes) for p in RisParser().parse(text, Document("x.ris"))]
 
 
+def test_endnote_case_and_statute_are_named_as_cited_and_keep_the_full_title_as_a_note():
+    (case, case_notes), (act, act_notes) = ris(
+        "TY  - CASE\nTI  - Brown v. Board of Education of Topeka\nST  - Brown v. Bd. of Educ.\nPB  - Supreme Court\n"
+        "PY  - 1954\nVL  - 347\nSP  - 483\nDB  - Westlaw\nER  - \n"
+        "TY  - STAT\nTI  - An Act to enforce the constitutional right to vote\nST  - Civil Rights Act of 1964\n"
+        "T2  - U.S.C.\nVL  - 42\nSE  - 2000e\nDA  - 1964/07/02\nER  - \n")
+    assert (case["caseName"], case["court"], case["reporterVolume"]) == ("Brown v. Bd. of Educ.", "Supreme Court", "347")
+    assert "shortTitle" not in case and case_notes == ["Title: Brown v. Board of Education of Topeka"]
+    assert (act["nameOfAct"], act["code"], act["codeNumber"], act["section"]) == ("Civil Rights Act of 1964", "U.S.C.", "42", "2000e")
+    assert act_notes == ["Title: An Act to enforce the constitutional right to vote"]
+
+
 def test_refman_labelled_notes_become_fields_once_and_unknown_labels_stay_notes():
     ((chapter, notes),) = ris(
         "TY  - CHAP\nN1  - Record ID: 40\nA1  - Hall, Stuart\nT1  - Encoding/decoding\nA2  - Hall, Stuart\n"
@@ -288,3 +300,29 @@ def test_refman_artwork_medium_and_size_and_a_first_spec_record_without_labels_k
         "TY  - BOOK\nA1  - Knuth, Donald\nT1  - The Art of Computer Programming\nVL  - 3\nY1  - 1973\nER  - \n")
     assert (art["artworkMedium"], art["artworkSize"]) == ("Oil on canvas", "173.5 x 173 cm")
     assert book["volume"] == "3" and "edition" not in book
+
+
+def test_m1_and_m2_without_a_field_of_their_own_are_bare_extra_lines():
+    (manuscript, _), (chapter, _), (echapter, _), (grant, _) = ris(
+        "TY  - MANSCPT\nAU  - Woolf, Virginia\nTI  - Letters to Vita\nM1  - fol. 12r\nM2  - 24 leaves\nER  - \n"
+        "TY  - CHAP\nAU  - Eco, Umberto\nTI  - Signs\nT2  - Semiotics\nM1  - 3\nSV  - 12\nER  - \n"
+        "TY  - ECHAP\nAU  - Eco, Umberto\nTI  - Codes\nT2  - Semiotics\nM1  - 12\nNV  - 3\nER  - \n"
+        "TY  - LEGAL\nAU  - Agency, Food\nTI  - Labelling rule\nM1  - 1041\nPB  - FDA\nER  - \n")
+    assert manuscript["extra"] == "fol. 12r\n24 leaves" and "number" not in manuscript
+    assert (chapter["numberOfVolumes"], chapter["seriesNumber"]) == ("3", "12")
+    assert (echapter["seriesNumber"], echapter["numberOfVolumes"]) == ("12", "3")
+    assert grant["extra"] == "1041" and "docketNumber" not in grant
+
+
+def test_endnote_web_page_periodical_journal_abbreviation_report_publisher_and_dataset_version():
+    (page, _), (article, _), (report, _), (data, _) = ris(
+        "TY  - WEB\nAU  - Doe, Jane\nTI  - Tide tables\nJ2  - NOAA Tides and Currents\nT2  - Ocean Data Series\n"
+        "UR  - https://tidesandcurrents.noaa.gov\nER  - \n"
+        "TY  - JOUR\nAU  - Doe, Jane\nTI  - Tides\nJ2  - J. Geophys. Res.\nVL  - 12\nER  - \n"
+        "TY  - RPRT\nAU  - Doe, Jane\nTI  - Coastal survey\nA2  - Roe, Ann\nA3  - Government Printing Office\n"
+        "PB  - USGS\nER  - \n"
+        "TY  - DATA\nA1  - Survey Office\nT1  - Census microdata\nIS  - 2.1\nER  - \n")
+    assert page["websiteTitle"] == "NOAA Tides and Currents"
+    assert (article["publicationTitle"], article["journalAbbreviation"]) == ("J. Geophys. Res.", "J. Geophys. Res.")
+    assert [c["creatorType"] for c in report["creators"]] == ["author", "seriesEditor"]
+    assert data["versionNumber"] == "2.1"

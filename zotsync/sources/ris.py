@@ -49,7 +49,13 @@ TYPE_TAGS: dict[str, dict[str, str]] = {
     "computerProgram": {"IS": "versionNumber"}, "film": {"C4": "genre", "C5": "videoRecordingFormat", "SP": "runningTime"},
     "videoRecording": {"C5": "videoRecordingFormat"}, "dataset": {"NV": "identifier", "IS": "versionNumber"},
 }
-M1_FIELDS = ("number",)  # and seriesNumber on books; elsewhere a bare Extra line, as Zotero keeps it
+# M1 is a book's series number and an EndNote journal article's issue; EndNote gives it a per-type meaning of
+# its own on chapters (its "Number of Volumes") and e-book chapters ("Series Volume"). Elsewhere its meaning
+# varies (folio, start page, status, area...), so it is a bare Extra line, as Zotero keeps it; M2 too.
+M1_BY_TY = {"CHAP": "numberOfVolumes", "ECHAP": "seriesNumber"}
+# Names cited for a case and a statute: EndNote's "Abbreviated Case Name" and the act's "Short Title" (ST);
+# Zotero's RIS import makes them the caseName and nameOfAct, and the full TI becomes a note.
+NAMED_BY_SHORT_TITLE = frozenset({"case", "statute"})
 T2_TARGET = {"bookSection": "publicationTitle", "conferencePaper": "conferenceName", "book": "series",
              "report": "seriesTitle", "thesis": "", "webpage": "websiteTitle", "blogPost": "blogTitle",
              "computerProgram": "seriesTitle", "map": "seriesTitle"}
@@ -117,9 +123,13 @@ def read_records(text: str, doc: Document) -> Iterator[tuple[dict[str, list[str]
 
 def _notes(record: dict[str, list[str]], item: dict[str, Any]) -> list[str]:
     """N1 notes become child notes, as Zotero's RIS import makes them; a labelled note that became a field
-    of ``item`` is not kept twice."""
+    of ``item`` is not kept twice. A case or statute named by its ST keeps its full TI as a note."""
     used = {note for note, field, value in _labelled(record, item["itemType"]) if item.get(field) == value}
-    return [value.strip() for value in record.get("N1", []) if value.strip() and value not in used]
+    notes = [value.strip() for value in record.get("N1", []) if value.strip() and value not in used]
+    title = _one(record, *TITLE_TAGS)
+    if item["itemType"] in NAMED_BY_SHORT_TITLE and title and item.get("title") not in ("", title):
+        notes.append(f"Title: {title}")
+    return notes
 
 
 def _one(record: dict[str, list[str]], *tags: str, sep: str = " ") -> str:
@@ -138,6 +148,9 @@ def record_to_item(record: dict[str, Any]) -> dict[str, Any]:
     item_type = TYPES.get(ty, "journalArticle")
     item: dict[str, Any] = {"itemType": item_type, "tags": []}
     item["title"] = _one(record, *TITLE_TAGS)
+    named = item_type in NAMED_BY_SHORT_TITLE and bool(_one(record, "ST"))
+    if named:
+        item["title"] = _one(record, "ST")
     item["creators"] = _creators(record, item_type)
     _containers(item, record, item_type)
     item["date"] = _date(record)
@@ -160,7 +173,7 @@ def record_to_item(record: dict[str, Any]) -> dict[str, Any]:
     item["DOI"] = _one(record, "DO")
     item["url"] = _one(record, "UR", "L2").split()[0] if _one(record, "UR", "L2") else ""
     item[_first_field(item_type, ("language", "programmingLanguage")) or "language"] = _one(record, "LA")
-    item["shortTitle"] = _one(record, "ST")
+    item["shortTitle"] = "" if named else _one(record, "ST")
     item["archive"] = _one(record, "DB")
     item["archiveLocation"] = _one(record, "AN", "AV")
     item["callNumber"] = (record.get("CN") or record.get("H2") or [""])[0].strip()
@@ -181,8 +194,7 @@ def record_to_item(record: dict[str, Any]) -> dict[str, Any]:
 # RIS import reads EndNote's exports); each tag's value replaces the generic mapping for that type.
 LEGAL_TAGS: dict[str, dict[str, str]] = {
     "patent": {"PB": "assignee", "A2": "issuingAuthority", "M1": "applicationNumber", "SN": "patentNumber",
-               "C3": "country", "C5": "references", "C6": "legalStatus", "OP": "priorityNumbers", "M2": "extra",
-               "CY": "place"},
+               "C3": "country", "C5": "references", "C6": "legalStatus", "OP": "priorityNumbers", "CY": "place"},
     "case": {"PB": "court", "A2": "reporter", "SV": "docketNumber", "SP": "firstPage", "VL": "reporterVolume",
              "OP": "history"},
     "statute": {"T2": "code", "VL": "codeNumber", "M1": "publicLawNumber", "SE": "section", "ET": "session",
@@ -266,14 +278,22 @@ def _typed_tags(item: dict[str, Any], record: dict[str, list[str]], item_type: s
     for _, target, value in _labelled(record, item_type):
         if not item.get(target):
             item[target] = value
-    m1 = _one(record, "M1")
-    target = "seriesNumber" if item_type == "book" else _first_field(item_type, M1_FIELDS)
+    claimed = LEGAL_TAGS.get(item_type, {})
+    m1 = "" if "M1" in claimed else _one(record, "M1")
+    target = "seriesNumber" if item_type == "book" else M1_BY_TY.get(_one(record, "TY").upper())
     if item_type == "journalArticle" and not item.get("issue"):
         target = "issue"  # EndNote writes a journal's issue as M1
     if m1 and target and not item.get(target):
         item[target] = m1
     elif m1:
-        item["extra"] = m1  # Zotero keeps an M1 with no field of its own as a bare Extra line
+        _extra(item, m1)
+    if "M2" not in claimed and _one(record, "M2"):
+        _extra(item, _one(record, "M2"))
+
+
+def _extra(item: dict[str, Any], line: str) -> None:
+    """Zotero keeps an M1/M2 with no field of its own as a bare Extra line."""
+    item["extra"] = f"{item['extra']}\n{line}" if item.get("extra") else line
 
 
 def _labelled(record: dict[str, list[str]], item_type: str) -> Iterator[tuple[str, str, str]]:
@@ -304,7 +324,7 @@ CREATOR_TAGS: dict[str, dict[str, tuple[str, ...]]] = {
            "instantMessage": ("recipient",), "audioRecording": ("performer",), "bill": ("sponsor",),
            "*": ("editor",)},
     "A3": {"book": ("editor",), "thesis": ("contributor",), "film": ("producer",), "videoRecording": ("producer",),
-           "*": ("seriesEditor",)},
+           "report": (), "*": ("seriesEditor",)},  # EndNote's report A3 is its publisher, no one
     "A4": {"case": ("counsel",), "conferencePaper": ("contributor",), "dataset": ("contributor",),
            "film": ("contributor",), "*": ("translator", "contributor")},
     "C2": {"bookSection": ("bookAuthor",)},
@@ -343,6 +363,8 @@ def _containers(item: dict[str, Any], record: dict[str, list[str]], item_type: s
     jo = _one(record, "JF", "JO", "T2" if item_type in {"journalArticle", "magazineArticle", "newspaperArticle"} else "__")
     if item_type in {"journalArticle", "magazineArticle", "newspaperArticle"}:
         item["publicationTitle"] = _one(record, "JF", "T2", "JO")
+        if item_type == "journalArticle" and not item["publicationTitle"]:
+            item["publicationTitle"] = _one(record, "J2", "JA")  # the journal by its abbreviation, as JO alone
         item["journalAbbreviation"] = _one(record, "J2", "JA", "JO")  # JO is the abbreviation, even alone
         item["series"] = _one(record, "T3")
         return
@@ -358,6 +380,8 @@ def _containers(item: dict[str, Any], record: dict[str, list[str]], item_type: s
     target = T2_TARGET.get(item_type, "publicationTitle")
     if target and t2:
         item[target] = t2
+    if item_type == "webpage" and _one(record, "J2"):
+        item["websiteTitle"] = _one(record, "J2")  # EndNote's "Periodical Title" of a web page; its T2 is a series
     if jo and "publicationTitle" not in item:
         item["publicationTitle"] = jo
     series = _first_field(item_type, ("series", "seriesTitle"))
