@@ -81,5 +81,8 @@ def _from_words(raw: str) -> str:
 
 
 def year_of(text: str) -> str:
-    match = re.search(r"\b(1[5-9]\d\d|20\d\d)\b", str(text or ""))
+    match = _YEAR.search(str(text or "")) if text else None
     return match.group(1) if match else ""
+
+
+_YEAR = re.compile(r"\b(1[5-9]\d\d|20\d\d)\b")

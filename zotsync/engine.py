@@ -72,7 +72,7 @@ def sync(sources: list[Source], library: Library, state: State, library_uri: str
     if parsed.parsed:  # else nothing changed: nothing to group, match or plan
         progress.phase(f"planning ({len(parsed.parsed)} records from {parsed.files} documents)")
         parsed, the_plan = _plan(sources, library, state, library_uri, collection, ledger, live, parsed, collection_of,
-                                 refresh.changed)
+                                 refresh.changed, refresh.index)
     if dry_run:
         return RunResult(parsed, the_plan, None, library.requests, refresh.notices)
     progress.start(the_plan.writes)
@@ -83,9 +83,13 @@ def sync(sources: list[Source], library: Library, state: State, library_uri: str
 
 def _plan(sources: list[Source], library: Library, state: State, library_uri: str, collection: str | None,
           ledger: Ledger, live: list[ParseResult], parsed: ParseResult,
-          collection_of: dict[str, str], library_changed: bool = True) -> tuple[ParseResult, Plan]:
-    """Group, match and plan what was read; documents grouped with a changed one are read too."""
-    index = LibraryIndex.from_keys(state.mirror_keys())  # read at its first lookup: a work the state does not know
+          collection_of: dict[str, str], library_changed: bool = True,
+          index: LibraryIndex | None = None) -> tuple[ParseResult, Plan]:
+    """Group, match and plan what was read; documents grouped with a changed one are read too.
+    ``index``: the library's, if refreshing the mirror built it; else the stored keys are read at the
+    first lookup (a work the state does not know)."""
+    if index is None:
+        index = LibraryIndex.from_keys(state.mirror_keys())
     base = replace(snapshot(state, library_uri, {}), index=index)
     derive = key_deriver(library_uri)
     while True:

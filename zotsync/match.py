@@ -38,14 +38,16 @@ def identifiers(item: dict[str, Any]) -> list[str]:
     """Strong identity keys of an item ("doi:10.1/x", "pmid:123", ...)."""
     keys: list[str] = []
     notes = item.get("extra") or ""
-    doi = ids.clean_doi(item.get("DOI", "") or (extra.value_of(notes, "DOI") if notes else ""))
+    doi = item.get("DOI", "") or (extra.value_of(notes, "DOI") if notes else "")
+    doi = ids.clean_doi(doi) if doi else ""  # (empty fields are most of a library's: not searched)
     if doi:
         keys.append(f"doi:{doi.lower()}")
     for field in ("PMID", "PMCID"):
         value = item.get(field) or (extra.value_of(notes, field) if notes else "")
         if value:
             keys.append(f"{field.lower()}:{str(value).strip().upper()}")
-    handle = ids.find_handle(item.get("url", ""))
+    url = item.get("url", "")
+    handle = ids.find_handle(url) if url else ""
     if handle:
         keys.append("hdl:" + handle.split("hdl.handle.net/", 1)[1].lower())
     if item.get("itemType") in BOOKISH:
@@ -149,7 +151,8 @@ class IndexKeys:
 
     @classmethod
     def of(cls, data: dict[str, Any]) -> IndexKeys:
-        replaces = tuple(str(v) for v in _as_list((data.get("relations") or {}).get("dc:replaces")))
+        relations = data.get("relations")
+        replaces = tuple(str(v) for v in _as_list(relations.get("dc:replaces"))) if relations else ()
         deleted = bool(data.get("deleted"))
         if data.get("itemType") in NOT_WORKS or data.get("parentItem"):
             return cls((), (), None, replaces, deleted)

@@ -154,15 +154,22 @@ class State:
         self.set_meta("library_version", str(version))
 
     # ---- mirror --------------------------------------------------------------
-    def mirror_put(self, objects: Iterable[dict[str, Any]]) -> None:
-        """Store items as the library has them, with their match keys (computed here, once)."""
-        rows = [(o["key"], int(o["version"]), jsontext.dumps(o["data"]),
-                 IndexKeys.of(o["data"]).to_json()) for o in objects]
+    def mirror_put(self, objects: Iterable[dict[str, Any]]) -> list[tuple[str, IndexKeys, str]]:
+        """Store items as the library has them, with their match keys (computed here, once);
+        (key, match keys, their stored JSON) of each item, for an index built as the mirror is."""
+        stored: list[tuple[str, IndexKeys, str]] = []
+        rows = []
+        for obj in objects:
+            keys = IndexKeys.of(obj["data"])
+            text = keys.to_json()
+            stored.append((obj["key"], keys, text))
+            rows.append((obj["key"], int(obj["version"]), jsontext.dumps(obj["data"]), text))
         try:
             self.db.executemany("INSERT OR REPLACE INTO mirror (key, version, data, match_keys) VALUES (?, ?, ?, ?)",
                                 rows)
         except sqlite3.OperationalError as exc:
             raise StateError(f"cannot write the state database {self.path}: {exc}") from exc
+        return stored
 
     def mirror_remove(self, keys: Iterable[str]) -> None:
         self.db.executemany("DELETE FROM mirror WHERE key = ?", [(k,) for k in keys])

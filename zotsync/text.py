@@ -64,7 +64,10 @@ def normalise_title(text: str) -> str:
     if not text.isascii():  # ASCII has no accents to strip
         text = unicodedata.normalize("NFKD", text)
         text = "".join(c for c in text if not unicodedata.combining(c))
-    return " ".join(re.findall(r"\w+", text.casefold()))
+    return " ".join(_WORDS.findall(text.casefold()))
+
+
+_WORDS = re.compile(r"\w+")
 
 
 def strip_trailing_period(text: str) -> str:

@@ -25,7 +25,7 @@ from typing import Any
 
 import pytest
 
-from zotsync.errors import ServerAnswerError, ServiceUnavailable, ZotsyncError
+from zotsync.errors import AuthError, ConfigError, ServerAnswerError, ServiceUnavailable, ZotsyncError
 from zotsync.library.answers import UNREPORTED
 from zotsync.library.client import LibrarySpec, ZoteroClient
 from zotsync.library.transport import RetryPolicy, Wait
@@ -331,6 +331,16 @@ def test_a_key_echoed_by_a_refusal_or_a_header_is_scrubbed(serve):
     message = fails(client_for(server).all_items, ServiceUnavailable)
     assert message.startswith("GET /users/1/***/items: ") and "(HTTP 502)" in message
 
+
+@pytest.mark.parametrize("status, error, words", [(403, AuthError, "refused the key"),
+                                                  (404, ConfigError, "does not know this library"),
+                                                  (400, ZotsyncError, "HTTP 400")])
+def test_a_refused_page_read_is_named_and_scrubbed(serve, status, error, words):
+    server = serve(Answer(status, f"no, key {KEY}".encode(), {"Content-Type": "text/plain"}))
+    with pytest.raises(error) as info:
+        client_for(server).all_items()
+    assert type(info.value) is error and words in str(info.value) and "GET /users/1/items" in str(info.value)
+    assert KEY not in str(info.value) and len(server.seen) == 1
 
 def test_a_key_echoed_in_a_per_object_failure_is_scrubbed(serve):
     server = serve(json_answer({"failed": {"0": {"key": "ABCDEFGH", "code": 400, "message": f"bad key {KEY}"}}}))

@@ -87,13 +87,47 @@ def test_the_first_read_of_the_library_is_stored_page_by_page(tmp_path: Path, mo
     def counting(self: State, objects):  # type: ignore[no-untyped-def]
         objects = list(objects)
         pages.append(len(objects))
-        real(self, objects)
+        return real(self, objects)
 
     monkeypatch.setattr(State, "mirror_put", counting)
     monkeypatch.setattr(MemoryLibrary, "all_items", lambda self: pytest.fail("the library was read whole"))
     refresh_mirror(library, state)
     assert pages == [100, 100, 50]
     assert state.mirror_size() == 250
+
+
+
+def test_a_first_sync_matches_through_the_index_built_as_the_library_was_stored(tmp_path: Path, bib: Path,
+                                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    library = seeded_library(150)
+    present = {"key": "S2IL2222", "version": 0, "itemType": "journalArticle", "title": "Soil carbon under grazed "
+               "grassland in the uplands", "creators": [{"creatorType": "author", "firstName": "A.", "lastName": "Rossi"}],
+               "date": "2019"}
+    assert not library.write([present]).failed
+    state = State(tmp_path / "state.sqlite")
+
+    def unread_keys(self: State):  # type: ignore[no-untyped-def]
+        pytest.fail("the stored match keys were read back on a first sync")
+        yield
+
+    monkeypatch.setattr(State, "mirror_keys", unread_keys)
+    result = sync([Source([str(bib)])], library, state, URI)
+    assert sorted(o.action for o in result.applied.outcomes) == ["created", "updated"]
+    assert list(state.sources().values()).count("S2IL2222") == 1
+
+
+def test_an_item_read_twice_while_the_library_changed_is_matched_as_last_stored(tmp_path: Path) -> None:
+    library, state = seeded_library(3), State(tmp_path / "state.sqlite")
+    first = {"key": "M2VE2222", "version": 1, "data": {"itemType": "book", "title": "Old title of the moved book",
+                                                       "DOI": "10.1000/old"}}
+    later = {"key": "M2VE2222", "version": 2, "data": {"itemType": "book", "title": "New title of the moved book",
+                                                       "DOI": "10.1000/new"}}
+    library.item_pages = lambda: iter([[first], [later]])  # type: ignore[method-assign]
+    refresh = refresh_mirror(library, state)
+    assert refresh.index is None  # the stored keys, where the later copy won, are read instead
+    index = LibraryIndex.from_keys(state.mirror_keys())
+    assert index.find({"itemType": "book", "title": "x", "DOI": "10.1000/new"}) == "M2VE2222"
+    assert index.find({"itemType": "book", "title": "x", "DOI": "10.1000/old"}) is None
 
 
 VERSION_1 = """

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from zotsync.library.base import Library
+from zotsync.match import LibraryIndex
 from zotsync.model import Snapshot
 from zotsync.state import State
 
@@ -20,11 +21,13 @@ from zotsync.state import State
 @dataclass
 class Refresh:
     """What refreshing the mirror found: whether the library changed, the mirrored items that changed
-    in it or left it since the last refresh, and what to tell the user once."""
+    in it or left it since the last refresh, and what to tell the user once; when the library was
+    read whole, its match index, built as the pages were stored (else it is read from the state)."""
 
     changed: bool
     notices: list[str] = field(default_factory=list)
     keys: set[str] = field(default_factory=set)
+    index: LibraryIndex | None = None
 
 
 def refresh_mirror(library: Library, state: State) -> Refresh:
@@ -37,8 +40,7 @@ def refresh_mirror(library: Library, state: State) -> Refresh:
     or a 404 on the key says it was deleted, never a damaged mirror."""
     since = state.library_version
     if since == 0:
-        _first_copy(library, state)
-        return Refresh(True)
+        return Refresh(True, index=_first_copy(library, state))
     changed = library.changed_versions(since)
     answered = library.last_version
     if answered is not None and answered < since:
@@ -85,7 +87,7 @@ def _rebuild(library: Library, state: State, why: str) -> Refresh:
     """Read the library again whole; forget the synced items it lacks, so that they are created again."""
     before = state.mirror_versions()
     state.forget_library()
-    _first_copy(library, state)
+    index = _first_copy(library, state)
     after = state.mirror_versions()
     missing, _ = state.synced_missing()
     for key in missing:
@@ -93,17 +95,27 @@ def _rebuild(library: Library, state: State, why: str) -> Refresh:
     state.commit()
     return Refresh(True, [f"{why}; the state was rebuilt from the library and "
                           f"{len(missing)} missing item{'s' if len(missing) != 1 else ''} will be created again"],
-                   {key for key, version in before.items() if after.get(key) != version})
+                   {key for key, version in before.items() if after.get(key) != version}, index)
 
 
-def _first_copy(library: Library, state: State) -> None:
+def _first_copy(library: Library, state: State) -> LibraryIndex | None:
+    """Read the whole library into the mirror; its match index, or None if an item came twice (the
+    library changed while it was read: the stored keys, where the last copy won, are then read)."""
+    index: LibraryIndex | None = LibraryIndex()
+    seen: set[str] = set()
     for page in library.item_pages():  # page by page: the whole library is never held in memory
-        state.mirror_put(page)
+        for key, keys, stored in state.mirror_put(page):
+            if index is not None and key not in seen:
+                seen.add(key)
+                index.add_keys(key, keys, stored)
+            else:
+                index = None
     version = library.last_version or 0
     if version:  # a library with a history: learn what was deleted, so that it is not recreated
         state.add_deleted_keys(library.deleted_since(0))
     state.library_version = version
     state.commit()
+    return index
 
 
 def known_collections(library: Library, state: State, names: Iterable[str], changed: bool = True) -> dict[str, str]:
