@@ -147,6 +147,18 @@ def test_unknown_entry_type_is_kept_as_a_document():
     assert item["itemType"] == "document" and "tex.entrytype: fancytype" in item["extra"]
 
 
+def test_ris_lines_spaced_otherwise_wrapped_or_outside_records_are_read_as_exporters_write_them():
+    text = ("\ufeffexported by X\r\n\r\nTY - JOUR\r\nTI  - A title wrapped\r\n   onto two lines\r\n"
+            "AU-\r\nAU  - Rossi, Anna\r\nPY  -  2001\r\nKW  - one\r\nER  -\r\n")
+    doc = Document("x.ris")
+    (parsed,) = RisParser().parse(text, doc)
+    item = schema.fit(parsed.item)
+    assert item["title"] == "A title wrapped onto two lines" and item["date"] == "2001"
+    assert item["creators"] == [{"creatorType": "author", "firstName": "Anna", "lastName": "Rossi"}]
+    assert item["tags"] == [{"tag": "one"}] and parsed.origin == "x.ris:3"
+    assert doc.warnings == ["x.ris:1: text outside any TY … ER record was ignored"]
+
+
 def test_ris_partial_access_date_and_notes():
     doc = Document("x.ris")
     (parsed,) = RisParser().parse("TY  - ELEC\nTI  - Page\nUR  - https://x.org\nY2  - 2020\nN1  - Seen.\nER  - \n", doc)

@@ -10,6 +10,7 @@ numbers and an unterminated last record, and cost 3x our whole parse.)
 from __future__ import annotations
 
 import re
+import string
 from collections.abc import Iterator
 from functools import cache, lru_cache
 from typing import Any
@@ -20,8 +21,10 @@ from zotsync.model import Parsed
 from zotsync.sources import common
 from zotsync.sources.base import Document, suffix
 
-# Every line is one match: a tag line (tag, value) or any other line ("", text); "TY - JOUR" spacing too.
-LINES = re.compile(r"^(?:([A-Z][A-Z0-9]) {0,2}-(?: |(?=\r?$)))?(.*)$", re.M)
+# A tag line: two characters, up to two spaces, "-", then a space or the end ("TY - JOUR" spacing too);
+# any other line continues the value before it. The usual "XY  - " form is told without a regex (TAG_NAMES).
+TAG_LINE = re.compile(r"([A-Z][A-Z0-9]) {0,2}-(?: |(?=\r?$))")
+TAG_NAMES = frozenset(a + b for a in string.ascii_uppercase for b in string.ascii_uppercase + string.digits)
 TYPES = {
     "JOUR": "journalArticle", "JFULL": "journalArticle", "EJOUR": "journalArticle", "ABST": "journalArticle",
     "INPR": "manuscript", "BOOK": "book", "EBOOK": "book", "EDBOOK": "book", "CLSWK": "book", "SER": "book",
@@ -83,7 +86,10 @@ def read_records(text: str, doc: Document) -> Iterator[tuple[dict[str, list[str]
     record: dict[str, list[str]] | None = None
     start = stray = 0
     last: list[str] | None = None
-    for number, (tag, value) in enumerate(LINES.findall(text.lstrip("\ufeff")), 1):
+    for number, text_line in enumerate(text.lstrip("\ufeff").split("\n"), 1):
+        tag, sep, value = text_line.partition("  - ")
+        if not sep or tag not in TAG_NAMES:
+            tag, value = _split_line(text_line)
         if not tag:
             line = value.strip()
             if last is not None and line:
@@ -104,7 +110,9 @@ def read_records(text: str, doc: Document) -> Iterator[tuple[dict[str, list[str]
         else:
             value = value.strip()
             if value:
-                last = record.setdefault(tag, [])
+                last = record.get(tag)
+                if last is None:
+                    last = record[tag] = []
                 last.append(value)
             else:
                 last = None
@@ -113,6 +121,12 @@ def read_records(text: str, doc: Document) -> Iterator[tuple[dict[str, list[str]
         yield record, start
     if stray:
         doc.warn("text outside any TY … ER record was ignored", stray)
+
+
+def _split_line(line: str) -> tuple[str, str]:
+    """(tag, value) of a line not in the usual "XY  - " form: a tag line spaced otherwise, or ("", line)."""
+    match = TAG_LINE.match(line)
+    return (match.group(1), line[match.end():]) if match else ("", line)
 
 
 def _notes(record: dict[str, list[str]]) -> list[str]:
