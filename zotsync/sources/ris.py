@@ -25,6 +25,8 @@ from zotsync.sources.base import Document, suffix
 # any other line continues the value before it. The usual "XY  - " form is told without a regex (TAG_NAMES).
 TAG_LINE = re.compile(r"([A-Z][A-Z0-9]) {0,2}-(?: |(?=\r?$))")
 TAG_NAMES = frozenset(a + b for a in string.ascii_uppercase for b in string.ascii_uppercase + string.digits)
+YEAR_FIRST = re.compile(r"\d{4}")  # matched at the start: ET and Y2 holding a date
+KEYWORD_BREAKS = re.compile(r"\n|;")
 TYPES = {
     "JOUR": "journalArticle", "JFULL": "journalArticle", "EJOUR": "journalArticle", "ABST": "journalArticle",
     "INPR": "manuscript", "BOOK": "book", "EBOOK": "book", "EDBOOK": "book", "CLSWK": "book", "SER": "book",
@@ -157,7 +159,7 @@ def record_to_item(record: dict[str, Any]) -> dict[str, Any]:
     item["volume"] = _one(record, "VL")
     item["issue"] = _one(record, "IS")
     edition = _one(record, "ET")
-    if edition and not re.match(r"^\d{4}", edition):  # some exporters put the e-pub date in ET
+    if edition and not YEAR_FIRST.match(edition):  # some exporters put the e-pub date in ET
         target = _first_field(item_type, ("edition", "versionNumber", "session"))
         if target:
             item[target] = edition
@@ -169,21 +171,24 @@ def record_to_item(record: dict[str, Any]) -> dict[str, Any]:
     _pages(item, record, item_type)
     _serial(item, record, item_type)
     item["DOI"] = _one(record, "DO")
-    item["url"] = _one(record, "UR", "L2").split()[0] if _one(record, "UR", "L2") else ""
+    url = _one(record, "UR", "L2")
+    item["url"] = url.split()[0] if url else ""
     item[_first_field(item_type, ("language", "programmingLanguage")) or "language"] = _one(record, "LA")
     item["shortTitle"] = _one(record, "ST")
     item["archive"] = _one(record, "DB")
     item["archiveLocation"] = _one(record, "AN", "AV")
     item["callNumber"] = (record.get("CN") or record.get("H2") or [""])[0].strip()
     item["libraryCatalog"] = _one(record, "DP")
-    item["accessDate"] = dates.to_iso(_one(record, "Y2")) if re.match(r"^\d{4}", _one(record, "Y2")) else ""
+    accessed = _one(record, "Y2")
+    item["accessDate"] = dates.to_iso(accessed) if YEAR_FIRST.match(accessed) else ""
     for tag, field in TYPE_TAGS.get(item_type, {}).items():
         if _one(record, tag):
             item.setdefault(field, _one(record, tag))
     _typed_tags(item, record, item_type)
     _legal_tags(item, record, item_type)
     item["tags"] = common.tags(_keywords(record))
-    return {k: v for k, v in item.items() if v not in ("", None) and _kept(item_type, k)}
+    kept = _kept(item_type)
+    return {k: v for k, v in item.items() if v not in ("", None) and k in kept}
 
 
 # Patents, cases, statutes, bills and hearings give many tags a meaning of their own (as Zotero's
@@ -225,10 +230,11 @@ def _legal_tags(item: dict[str, Any], record: dict[str, list[str]], item_type: s
 
 
 @cache
-def _kept(item_type: str, name: str) -> bool:
+def _kept(item_type: str) -> frozenset[str]:
     """Like Zotero's RIS import: a value with no field on this type is dropped, identifiers excepted."""
-    return name in {"itemType", "creators", "tags", "extra", "DOI", "ISBN", "ISSN", "PMID", "PMCID"} or \
-        schema.field_for_type(item_type, name) is not None
+    names = schema.all_fields() | schema.base_fields()
+    return frozenset({"itemType", "creators", "tags", "extra", "DOI", "ISBN", "ISSN", "PMID", "PMCID"}
+                     | {name for name in names if schema.field_for_type(item_type, name) is not None})
 
 
 @cache
@@ -378,7 +384,7 @@ def _keywords(record: dict[str, list[str]]) -> list[str]:
     values = [v for v in record.get("KW", []) if v and v.strip()]
     out: list[str] = []
     for value in values:
-        out += [v.strip() for v in re.split(r"\n|;", value) if v.strip()]
+        out += [v.strip() for v in KEYWORD_BREAKS.split(value) if v.strip()]
     if len(out) == 1 and "," in out[0]:
         out = [v.strip() for v in out[0].split(",")]
     return out
