@@ -263,3 +263,20 @@ def test_a_stray_brace_in_an_author_list_is_no_one_and_costs_no_one_else() -> No
     assert parse_names("{", "author") == []
     assert parse_names("Smith, John and {", "author") == [{"creatorType": "author", "lastName": "Smith",
                                                              "firstName": "John"}]
+
+
+def test_ris_parse_leaves_the_cycle_collector_as_it_found_it():
+    import gc
+
+    assert gc.isenabled()
+    RisParser().parse("TY  - JOUR\nTI  - One\nER  - \n", Document("x.ris"))
+    assert gc.isenabled()
+    with pytest.raises(ParseError):
+        RisParser().parse("no records here\n", Document("x.ris"))
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        RisParser().parse("TY  - JOUR\nTI  - One\nER  - \n", Document("x.ris"))
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

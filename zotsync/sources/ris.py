@@ -70,6 +70,13 @@ class RisParser:
         return 0.3 if suffix(filename) == "ris" else 0.0
 
     def parse(self, text: str, doc: Document) -> list[Parsed]:
+        with common.bulk():
+            out = self._parsed(text, doc)
+        if not out:
+            raise ParseError("no RIS records found", doc.origin)
+        return out
+
+    def _parsed(self, text: str, doc: Document) -> list[Parsed]:
         out: list[Parsed] = []
         for place, (record, line) in enumerate(read_records(text, doc), 1):
             item = record_to_item(record)
@@ -78,8 +85,6 @@ class RisParser:
                 continue
             out.append(Parsed(source=common.identity("ris", item, doc, place=place), item=item,
                               origin=f"{doc.origin}:{line}", notes=_notes(record)))
-        if not out:
-            raise ParseError("no RIS records found", doc.origin)
         return out
 
 
