@@ -143,6 +143,13 @@ def field_for_type(item_type: str, field: str) -> str | None:
 
 
 @cache
+def _targets(item_type: str) -> dict[str, str | None]:
+    """``field_for_type`` of the names fit has met on ``item_type``, filled as it meets them: one dict
+    lookup a field instead of a call (the names are item keys, a few dozen)."""
+    return {}
+
+
+@cache
 def csl_types() -> dict[str, list[str]]:
     return dict(_schema()["csl"]["types"])
 
@@ -181,6 +188,7 @@ def fit(item: dict[str, Any]) -> dict[str, Any]:
         item_type = FALLBACK_TYPE
     out: dict[str, Any] = {"itemType": item_type}
     moved: list[tuple[str, str]] = []
+    targets = _targets(item_type)
     for name, value in item.items():
         if name in STRUCTURAL:
             continue
@@ -192,7 +200,7 @@ def fit(item: dict[str, Any]) -> dict[str, Any]:
             text = _clean_value(name, value)
         if not text:
             continue
-        target = field_for_type(item_type, name)
+        target = targets[name] if name in targets else targets.setdefault(name, field_for_type(item_type, name))
         if target is None or target in out:
             if target is None or out.get(target) != text:
                 moved.append((extra_label(name), text))

@@ -25,6 +25,7 @@ from zotsync.sources.base import Document, suffix
 # any other line continues the value before it. The usual "XY  - " form is told without a regex (TAG_NAMES).
 TAG_LINE = re.compile(r"([A-Z][A-Z0-9]) {0,2}-(?: |(?=\r?$))")
 TAG_NAMES = frozenset(a + b for a in string.ascii_uppercase for b in string.ascii_uppercase + string.digits)
+FIELD_TAGS = TAG_NAMES - {"TY", "ER"}
 YEAR_FIRST = re.compile(r"\d{4}")  # matched at the start: ET and Y2 holding a date
 KEYWORD_BREAKS = re.compile(r"\n|;")
 TYPES = {
@@ -95,6 +96,16 @@ def read_records(text: str, doc: Document) -> Iterator[tuple[dict[str, list[str]
     last: list[str] | None = None
     for number, text_line in enumerate(text.lstrip("\ufeff").split("\n"), 1):
         tag, sep, value = text_line.partition("  - ")
+        if sep and record is not None and tag in FIELD_TAGS:  # most lines: a field of the record being read
+            value = value.strip()
+            if value:
+                last = record.get(tag)
+                if last is None:
+                    last = record[tag] = []
+                last.append(value)
+            else:
+                last = None
+            continue
         if not sep or tag not in TAG_NAMES:
             tag, value = _split_line(text_line)
         if not tag:
@@ -147,7 +158,8 @@ def _one(record: dict[str, list[str]], *tags: str, sep: str = " ") -> str:
         values = record.get(tag)
         if values:
             if len(values) == 1:
-                return values[0] if "\n" not in values[0] else " ".join(values[0].split())
+                value = values[0]
+                return value if "\n" not in value else " ".join(value.split())
             return sep.join(v if "\n" not in v else " ".join(v.split()) for v in values)
     return ""
 
