@@ -32,6 +32,7 @@ for _number, _names in enumerate(
     for _name in _names.split():
         MONTHS.setdefault(_name, _number)
 
+_ALREADY_ISO = re.compile(r"[0-9]{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12][0-9]|3[01]))?)?")
 _ISO = re.compile(r"^(\d{4})(?:[-/.](\d{1,2})(?:[-/.](\d{1,2}))?)?(?:[T ]\d{1,2}:\d{2}.*)?$")
 _RIS = re.compile(r"^(\d{4})/(\d{0,2})/(\d{0,2})/.*$")  # RIS: YYYY/MM/DD/other info, any part empty
 _DMY = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
@@ -46,9 +47,15 @@ def _iso(year: int, month: int = 0, day: int = 0) -> str:
     return f"{year:04d}-{month:02d}-{day:02d}"
 
 
-@lru_cache(maxsize=16384)
 def to_iso(text: str) -> str:
     """ISO form of a date string; text that is not a plain date is returned unchanged."""
+    if type(text) is str and _ALREADY_ISO.fullmatch(text):
+        return text  # what _iso would give back (most dates parsers hand on), without a cache entry each
+    return _to_iso(text)
+
+
+@lru_cache(maxsize=16384)
+def _to_iso(text: str) -> str:
     raw = " ".join(str(text).split())
     match = _ISO.match(raw) or _RIS.match(raw)
     if match:

@@ -25,6 +25,7 @@ from stdnum.exceptions import ValidationError
 DOI_RE = re.compile(r"\b(10\.\d{4,9}/[^\s\"<>]+)", re.I)
 ISBN_CANDIDATE_RE = re.compile(r"(?:97[89][\s\-‐–]?)?(?:\d[\s\-‐–]?){9}[\dXx]")
 ISSN_CANDIDATE_RE = re.compile(r"\b\d{4}[\s\-‐–]?\d{3}[\dXx]\b")
+NOT_ISSN_CHARS = re.compile(r"[^\dXx]")  # what compacting an ISBN or ISSN candidate drops
 HANDLE_RE = re.compile(r"https?://hdl\.handle\.net/\d+(?:\.\d+)*/[\w.\-]+")
 
 
@@ -47,7 +48,7 @@ def clean_doi(value: str) -> str:
 
 
 def _valid_isbn(candidate: str) -> str:
-    compact = re.sub(r"[^\dXx]", "", candidate).upper()
+    compact = NOT_ISSN_CHARS.sub("", candidate).upper()
     try:
         return str(_isbn.validate(compact))
     except ValidationError:
@@ -68,20 +69,23 @@ def clean_isbns(value: str) -> str:
     return " ".join(find_isbns(value))
 
 
+def _valid_issn(candidate: str) -> str:
+    compact = NOT_ISSN_CHARS.sub("", candidate).upper()
+    try:
+        valid = _issn.validate(compact)
+    except ValidationError:
+        return ""
+    return f"{valid[:4]}-{valid[4:]}"  # stdnum's format, without compacting the valid number again
+
+
 def clean_issn(value: str) -> str:
-    for match in ISSN_CANDIDATE_RE.finditer(str(value)):
-        compact = re.sub(r"[^\dXx]", "", match.group(0)).upper()
-        try:
-            return str(_issn.format(_issn.validate(compact)))
-        except ValidationError:
-            continue
-    return ""
+    return next((issn for match in ISSN_CANDIDATE_RE.finditer(str(value)) if (issn := _valid_issn(match.group(0)))), "")
 
 
 def clean_issns(value: str) -> str:
     found: list[str] = []
     for match in ISSN_CANDIDATE_RE.finditer(str(value)):
-        issn = clean_issn(match.group(0))
+        issn = _valid_issn(match.group(0))
         if issn and issn not in found:
             found.append(issn)
     return ", ".join(found)

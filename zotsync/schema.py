@@ -30,6 +30,8 @@ IDENTIFIER_LABELS = {"DOI": "DOI", "ISBN": "ISBN", "ISSN": "ISSN", "PMID": "PMID
                      "PMCID": "PMCID", "citationKey": "Citation Key", "url": "URL"}
 FIELD_OF_LABEL = {label: field for field, label in IDENTIFIER_LABELS.items()}
 FULL_ACCESS_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}:\d{2})(?:Z|[+-]00:?00)?)?$")
+NORMALISED = frozenset({"date", "language"})  # fields whose values _clean_value normalises
+KEPT = ("collections", "relations", "key", "version", "deleted", "dateAdded", "dateModified")  # copied as they are
 CLEANERS: dict[str, Callable[[str], str]] = {"DOI": ids.clean_doi, "ISBN": ids.clean_isbns, "ISSN": ids.clean_issns,
                                              "PMID": ids.clean_pmid, "PMCID": ids.clean_pmcid}
 
@@ -75,6 +77,12 @@ def _field_to_base() -> dict[str, str]:
 @cache
 def all_fields() -> frozenset[str]:
     return frozenset(f for t in _types().values() for f in t.fields)
+
+
+@cache
+def base_fields() -> frozenset[str]:
+    """The names of the base fields, some of which (medium, authority) no type has under that name."""
+    return frozenset(_field_to_base().values())
 
 
 def schema_version() -> int:
@@ -135,6 +143,13 @@ def field_for_type(item_type: str, field: str) -> str | None:
 
 
 @cache
+def _targets(item_type: str) -> dict[str, str | None]:
+    """``field_for_type`` of the names fit has met on ``item_type``, filled as it meets them: one dict
+    lookup a field instead of a call (the names are item keys, a few dozen)."""
+    return {}
+
+
+@cache
 def csl_types() -> dict[str, list[str]]:
     return dict(_schema()["csl"]["types"])
 
@@ -154,6 +169,7 @@ def csl_names() -> dict[str, str]:
     return dict(_schema()["csl"]["names"])
 
 
+@lru_cache(maxsize=1024)
 def extra_label(field: str) -> str:
     """Label for an Extra line, following Zotero's `Label: value` convention."""
     if field in IDENTIFIER_LABELS:
@@ -172,13 +188,19 @@ def fit(item: dict[str, Any]) -> dict[str, Any]:
         item_type = FALLBACK_TYPE
     out: dict[str, Any] = {"itemType": item_type}
     moved: list[tuple[str, str]] = []
+    targets = _targets(item_type)
     for name, value in item.items():
         if name in STRUCTURAL:
             continue
-        text = _clean_value(name, value)
+        if type(value) is str and name not in NORMALISED:  # the common case, without a call
+            text = value.strip()
+            if len(text) > MAX_VALUE_BYTES // 4:
+                text = _limit_bytes(text)
+        else:
+            text = _clean_value(name, value)
         if not text:
             continue
-        target = field_for_type(item_type, name)
+        target = targets[name] if name in targets else targets.setdefault(name, field_for_type(item_type, name))
         if target is None or target in out:
             if target is None or out.get(target) != text:
                 moved.append((extra_label(name), text))
@@ -187,14 +209,15 @@ def fit(item: dict[str, Any]) -> dict[str, Any]:
     _clean_identifiers(out, moved)
     out["creators"] = fit_creators(item_type, item.get("creators") or [])
     out["tags"] = fit_tags(item.get("tags") or [])
-    for name in ("collections", "relations", "key", "version", "deleted", "dateAdded", "dateModified"):
+    for name in KEPT:
         if name in item and item[name] not in (None, ""):
             out[name] = item[name]
     if item.get("accessDate"):
         _access_date(str(item["accessDate"]), out, moved)
-    extra_text = extra.merge(str(item.get("extra") or ""), moved)
-    if extra_text:
-        out["extra"] = _limit_bytes(extra_text)
+    if moved or item.get("extra"):
+        extra_text = extra.merge(str(item.get("extra") or ""), moved)
+        if extra_text:
+            out["extra"] = _limit_bytes(extra_text)
     return out
 
 
@@ -238,6 +261,8 @@ def _clean_identifiers(out: dict[str, Any], moved: list[tuple[str, str]]) -> Non
                 out[field] = value
             else:
                 del out[field]
+    if not moved:
+        return
     for i, (label, value) in enumerate(moved):
         field = FIELD_OF_LABEL.get(label, "")
         if field in CLEANERS:
@@ -245,8 +270,13 @@ def _clean_identifiers(out: dict[str, Any], moved: list[tuple[str, str]]) -> Non
     moved[:] = [(label, value) for label, value in moved if value]
 
 
+@cache
+def _allowed_creators(item_type: str) -> frozenset[str]:
+    return frozenset(creator_types(item_type))
+
+
 def fit_creators(item_type: str, creators: list[dict[str, Any]]) -> list[dict[str, str]]:
-    allowed = set(creator_types(item_type))
+    allowed = _allowed_creators(item_type)
     primary = primary_creator_type(item_type)
     out: list[dict[str, str]] = []
     seen: set[tuple[str, str, str, str]] = set()
@@ -254,9 +284,10 @@ def fit_creators(item_type: str, creators: list[dict[str, Any]]) -> list[dict[st
         ctype = creator.get("creatorType") or primary
         if ctype not in allowed:
             ctype = primary
-        name = _short(creator.get("name"))
-        last = _short(creator.get("lastName"))
-        first = _short(creator.get("firstName"))
+        name, last, first = creator.get("name"), creator.get("lastName"), creator.get("firstName")
+        name = _short(name) if name else ""
+        last = _short(last) if last else ""
+        first = _short(first) if first else ""
         if name or (first and not last):
             entry = {"creatorType": ctype, "name": name or first}
             key = (ctype, name or first, "", "")
@@ -275,14 +306,14 @@ def fit_tags(tags: list[Any]) -> list[dict[str, Any]]:
     seen: set[str] = set()
     out: list[dict[str, Any]] = []
     for tag in tags:
-        entry = dict(tag) if isinstance(tag, dict) else {"tag": str(tag)}
-        text = " ".join(str(entry.get("tag", "")).split())[:MAX_NAME_CHARS].strip()
+        raw, kind = (tag.get("tag", ""), tag.get("type")) if isinstance(tag, dict) else (tag, None)
+        text = _short(raw if type(raw) is str else str(raw))
         if not text or text in seen:
             continue
         seen.add(text)
         clean: dict[str, Any] = {"tag": text}
-        if entry.get("type"):
-            clean["type"] = int(entry["type"])
+        if kind:
+            clean["type"] = int(kind)
         out.append(clean)
     return out
 
@@ -290,6 +321,9 @@ def fit_tags(tags: list[Any]) -> list[dict[str, Any]]:
 def _short(value: Any) -> str:
     if not value:
         return ""
+    if type(value) is str and len(value) <= MAX_NAME_CHARS and value.isprintable() and "  " not in value \
+            and value.strip() is value:
+        return value  # printable: no whitespace but single spaces inside, so nothing to squeeze
     text = " ".join(str(value).split())
     return text[:MAX_NAME_CHARS].strip() if len(text) > MAX_NAME_CHARS else text
 

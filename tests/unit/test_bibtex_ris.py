@@ -151,6 +151,18 @@ def test_unknown_entry_type_is_kept_as_a_document():
     assert item["itemType"] == "document" and "tex.entrytype: fancytype" in item["extra"]
 
 
+def test_ris_lines_spaced_otherwise_wrapped_or_outside_records_are_read_as_exporters_write_them():
+    text = ("\ufeffexported by X\r\n\r\nTY - JOUR\r\nTI  - A title wrapped\r\n   onto two lines\r\n"
+            "AU-\r\nAU  - Rossi, Anna\r\nPY  -  2001\r\nKW  - one\r\nER  -\r\n")
+    doc = Document("x.ris")
+    (parsed,) = RisParser().parse(text, doc)
+    item = schema.fit(parsed.item)
+    assert item["title"] == "A title wrapped onto two lines" and item["date"] == "2001"
+    assert item["creators"] == [{"creatorType": "author", "firstName": "Anna", "lastName": "Rossi"}]
+    assert item["tags"] == [{"tag": "one"}] and parsed.origin == "x.ris:3"
+    assert doc.warnings == ["x.ris:1: text outside any TY … ER record was ignored"]
+
+
 def test_ris_partial_access_date_and_notes():
     doc = Document("x.ris")
     (parsed,) = RisParser().parse("TY  - ELEC\nTI  - Page\nUR  - https://x.org\nY2  - 2020\nN1  - Seen.\nER  - \n", doc)
@@ -341,3 +353,20 @@ def test_zotero_ris_peer_suite_scores_at_least_090():
     match = re.search(r"overall field accuracy ([\d.]+) \((\d+)/(\d+) fields, (\d+) errors\)", proc.stdout)
     assert match, proc.stdout + proc.stderr
     assert match.group(4) == "0" and float(match.group(1)) >= 0.90, proc.stdout[-2000:]
+
+
+def test_ris_parse_leaves_the_cycle_collector_as_it_found_it():
+    import gc
+
+    assert gc.isenabled()
+    RisParser().parse("TY  - JOUR\nTI  - One\nER  - \n", Document("x.ris"))
+    assert gc.isenabled()
+    with pytest.raises(ParseError):
+        RisParser().parse("no records here\n", Document("x.ris"))
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        RisParser().parse("TY  - JOUR\nTI  - One\nER  - \n", Document("x.ris"))
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

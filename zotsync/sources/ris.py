@@ -10,6 +10,7 @@ numbers and an unterminated last record, and cost 3x our whole parse.)
 from __future__ import annotations
 
 import re
+import string
 from collections.abc import Iterator
 from functools import cache, lru_cache
 from typing import Any
@@ -20,8 +21,13 @@ from zotsync.model import Parsed
 from zotsync.sources import common
 from zotsync.sources.base import Document, suffix
 
-# Every line is one match: a tag line (tag, value) or any other line ("", text); "TY - JOUR" spacing too.
-LINES = re.compile(r"^(?:([A-Z][A-Z0-9]) {0,2}-(?: |(?=\r?$)))?(.*)$", re.M)
+# A tag line: two characters, up to two spaces, "-", then a space or the end ("TY - JOUR" spacing too);
+# any other line continues the value before it. The usual "XY  - " form is told without a regex (TAG_NAMES).
+TAG_LINE = re.compile(r"([A-Z][A-Z0-9]) {0,2}-(?: |(?=\r?$))")
+TAG_NAMES = frozenset(a + b for a in string.ascii_uppercase for b in string.ascii_uppercase + string.digits)
+FIELD_TAGS = TAG_NAMES - {"TY", "ER"}
+YEAR_FIRST = re.compile(r"\d{4}")  # matched at the start: ET and Y2 holding a date
+KEYWORD_BREAKS = re.compile(r"\n|;")
 TYPES = {
     "JOUR": "journalArticle", "JFULL": "journalArticle", "EJOUR": "journalArticle", "ABST": "journalArticle",
     "INPR": "manuscript", "BOOK": "book", "EBOOK": "book", "EDBOOK": "book", "CLSWK": "book", "SER": "book",
@@ -71,6 +77,13 @@ class RisParser:
         return 0.3 if suffix(filename) == "ris" else 0.0
 
     def parse(self, text: str, doc: Document) -> list[Parsed]:
+        with common.bulk():
+            out = self._parsed(text, doc)
+        if not out:
+            raise ParseError("no RIS records found", doc.origin)
+        return out
+
+    def _parsed(self, text: str, doc: Document) -> list[Parsed]:
         out: list[Parsed] = []
         for place, (record, line) in enumerate(read_records(text, doc), 1):
             item = record_to_item(record)
@@ -79,8 +92,6 @@ class RisParser:
                 continue
             out.append(Parsed(source=common.identity("ris", item, doc, place=place), item=item,
                               origin=f"{doc.origin}:{line}", notes=_notes(record, item)))
-        if not out:
-            raise ParseError("no RIS records found", doc.origin)
         return out
 
 
@@ -89,7 +100,20 @@ def read_records(text: str, doc: Document) -> Iterator[tuple[dict[str, list[str]
     record: dict[str, list[str]] | None = None
     start = stray = 0
     last: list[str] | None = None
-    for number, (tag, value) in enumerate(LINES.findall(text.lstrip("\ufeff")), 1):
+    for number, text_line in enumerate(text.lstrip("\ufeff").split("\n"), 1):
+        tag, sep, value = text_line.partition("  - ")
+        if sep and record is not None and tag in FIELD_TAGS:  # most lines: a field of the record being read
+            value = value.strip()
+            if value:
+                last = record.get(tag)
+                if last is None:
+                    last = record[tag] = []
+                last.append(value)
+            else:
+                last = None
+            continue
+        if not sep or tag not in TAG_NAMES:
+            tag, value = _split_line(text_line)
         if not tag:
             line = value.strip()
             if last is not None and line:
@@ -110,7 +134,9 @@ def read_records(text: str, doc: Document) -> Iterator[tuple[dict[str, list[str]
         else:
             value = value.strip()
             if value:
-                last = record.setdefault(tag, [])
+                last = record.get(tag)
+                if last is None:
+                    last = record[tag] = []
                 last.append(value)
             else:
                 last = None
@@ -119,6 +145,12 @@ def read_records(text: str, doc: Document) -> Iterator[tuple[dict[str, list[str]
         yield record, start
     if stray:
         doc.warn("text outside any TY … ER record was ignored", stray)
+
+
+def _split_line(line: str) -> tuple[str, str]:
+    """(tag, value) of a line not in the usual "XY  - " form: a tag line spaced otherwise, or ("", line)."""
+    match = TAG_LINE.match(line)
+    return (match.group(1), line[match.end():]) if match else ("", line)
 
 
 def _notes(record: dict[str, list[str]], item: dict[str, Any]) -> list[str]:
@@ -138,7 +170,8 @@ def _one(record: dict[str, list[str]], *tags: str, sep: str = " ") -> str:
         values = record.get(tag)
         if values:
             if len(values) == 1:
-                return values[0] if "\n" not in values[0] else " ".join(values[0].split())
+                value = values[0]
+                return value if "\n" not in value else " ".join(value.split())
             return sep.join(v if "\n" not in v else " ".join(v.split()) for v in values)
     return ""
 
@@ -158,7 +191,7 @@ def record_to_item(record: dict[str, Any]) -> dict[str, Any]:
     item["volume"] = _one(record, "VL")
     item["issue"] = _one(record, "IS")
     edition = _one(record, "ET")
-    if edition and not re.match(r"^\d{4}", edition):  # some exporters put the e-pub date in ET
+    if edition and not YEAR_FIRST.match(edition):  # some exporters put the e-pub date in ET
         target = _first_field(item_type, ("edition", "versionNumber", "session"))
         if target:
             item[target] = edition
@@ -171,14 +204,16 @@ def record_to_item(record: dict[str, Any]) -> dict[str, Any]:
     _pages(item, record, item_type)
     _serial(item, record, item_type)
     item["DOI"] = _one(record, "DO")
-    item["url"] = _one(record, "UR", "L2").split()[0] if _one(record, "UR", "L2") else ""
+    url = _one(record, "UR", "L2")
+    item["url"] = url.split()[0] if url else ""
     item[_first_field(item_type, ("language", "programmingLanguage")) or "language"] = _one(record, "LA")
     item["shortTitle"] = "" if named else _one(record, "ST")
     item["archive"] = _one(record, "DB")
     item["archiveLocation"] = _one(record, "AN", "AV")
     item["callNumber"] = (record.get("CN") or record.get("H2") or [""])[0].strip()
     item["libraryCatalog"] = _one(record, "DP")
-    item["accessDate"] = dates.to_iso(_one(record, "Y2")) if re.match(r"^\d{4}", _one(record, "Y2")) else ""
+    accessed = _one(record, "Y2")
+    item["accessDate"] = dates.to_iso(accessed) if YEAR_FIRST.match(accessed) else ""
     for tag, field in TYPE_TAGS.get(item_type, {}).items():
         if _one(record, tag):
             item.setdefault(field, _one(record, tag))
@@ -187,7 +222,8 @@ def record_to_item(record: dict[str, Any]) -> dict[str, Any]:
     if refman:
         _legal_tags(item, record, item_type, REFMAN_TAGS.get(ty))
     item["tags"] = common.tags(_keywords(record))
-    return {k: v for k, v in item.items() if v not in ("", None) and _kept(item_type, k)}
+    kept = _kept(item_type)
+    return {k: v for k, v in item.items() if v not in ("", None) and k in kept}
 
 
 # Patents, cases, statutes, bills and hearings give many tags a meaning of their own (as Zotero's
@@ -256,10 +292,11 @@ def _legal_tags(item: dict[str, Any], record: dict[str, list[str]], item_type: s
 
 
 @cache
-def _kept(item_type: str, name: str) -> bool:
+def _kept(item_type: str) -> frozenset[str]:
     """Like Zotero's RIS import: a value with no field on this type is dropped, identifiers excepted."""
-    return name in {"itemType", "creators", "tags", "extra", "DOI", "ISBN", "ISSN", "PMID", "PMCID"} or \
-        schema.field_for_type(item_type, name) is not None
+    names = schema.all_fields() | schema.base_fields()
+    return frozenset({"itemType", "creators", "tags", "extra", "DOI", "ISBN", "ISSN", "PMID", "PMCID"}
+                     | {name for name in names if schema.field_for_type(item_type, name) is not None})
 
 
 @cache
@@ -440,7 +477,7 @@ def _keywords(record: dict[str, list[str]]) -> list[str]:
     values = [v for v in record.get("KW", []) if v and v.strip()]
     out: list[str] = []
     for value in values:
-        out += [v.strip() for v in re.split(r"\n|;", value) if v.strip()]
+        out += [v.strip() for v in KEYWORD_BREAKS.split(value) if v.strip()]
     if len(out) == 1 and "," in out[0]:
         out = [v.strip() for v in out[0].split(",")]
     return out
