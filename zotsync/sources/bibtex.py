@@ -249,7 +249,7 @@ def _tex_lines(fields: dict[str, str], taken: str = "") -> list[str]:
     read into one)."""
     known = CONSUMED | SIMPLE_FIELDS.keys() | CREATOR_FIELDS.keys() | EXTRA_FIELDS.keys() | set(TAG_FIELDS)
     return [f"tex.{name}: {_field(fields, name)}" for name in fields
-            if name not in known and name != taken and fields[name].strip() and not BIBDESK_FILE.match(name)]
+            if name not in known and name != taken and fields[name].strip() and not (name.startswith("bdsk-file-") and BIBDESK_FILE.match(name))]
 
 
 def _text(value: str) -> str:
@@ -469,7 +469,7 @@ def _bibdesk_url(item: dict[str, Any], fields: dict[str, str]) -> str:
     """An entry without ``url`` gets BibDesk's first link, ``bdsk-url-1`` (the others stay ``tex.bdsk-url-N``
     lines); the name of the field read, or ""."""
     links = sorted((int(name.rsplit("-", 1)[1]), name) for name, value in fields.items()
-                   if BIBDESK_URL.match(name) and value.strip())
+                   if name.startswith("bdsk-url-") and BIBDESK_URL.match(name) and value.strip())
     if not links or item.get("url"):
         return ""
     name = links[0][1]
