@@ -249,7 +249,8 @@ def _tex_lines(fields: dict[str, str], taken: str = "") -> list[str]:
     read into one)."""
     known = CONSUMED | SIMPLE_FIELDS.keys() | CREATOR_FIELDS.keys() | EXTRA_FIELDS.keys() | set(TAG_FIELDS)
     return [f"tex.{name}: {_field(fields, name)}" for name in fields
-            if name not in known and name != taken and fields[name].strip() and not (name.startswith("bdsk-file-") and BIBDESK_FILE.match(name))]
+            if name not in known and name != taken and fields[name].strip()
+            and not (name.startswith("bdsk-file-") and BIBDESK_FILE.match(name))]
 
 
 def _text(value: str) -> str:
