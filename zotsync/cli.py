@@ -58,6 +58,8 @@ state_dir_option = click.option("--state-dir", type=click.Path(file_okay=False),
 api_url_option = click.option("--api-url", help=f"Zotero API base URL [env ZOTSYNC_API_URL; default {DEFAULT_API_URL}].")
 config_option = click.option("--config", "config_path", type=click.Path(dir_okay=False), help="TOML config (for cron use).")
 format_option = click.option("--format", "kind", type=SourceKind(), help="Force one source kind (a parser name).")
+sentence_case_option = click.option("--sentence-case", is_flag=True,
+                                    help="BibTeX titles in sentence case (braced text kept), as Better BibTeX imports them.")
 
 
 def say(line: str) -> None:
@@ -109,13 +111,15 @@ verbose_option = click.option("-v", "--verbose", is_flag=True, help="Also say wh
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array of Zotero item data.")
 @format_option
+@sentence_case_option
 @verbose_option
 @handle_errors
-def parse(paths: tuple[str, ...], as_json: bool, kind: str | None, verbose: bool) -> None:
+def parse(paths: tuple[str, ...], as_json: bool, kind: str | None, sentence_case: bool, verbose: bool) -> None:
     """Parse documents into Zotero items (no network)."""
     from zotsync.documents import parse_paths
+    from zotsync.sources.base import Options
 
-    result = parse_paths(list(paths), kind)
+    result = parse_paths(list(paths), kind, options=Options(sentence_case=sentence_case))
     report_parse_problems(result, verbose)
     if as_json:
         click.echo(json.dumps([p.item for p in result.parsed], ensure_ascii=False, indent=2))
@@ -238,6 +242,7 @@ def _finish(result: RunResult, dry_run: bool, quiet: bool, json_path: str | None
 @click.option("--collection", help="File the items in this collection (created when missing).")
 @config_option
 @format_option
+@sentence_case_option
 @click.option("--offline", is_flag=True, help="Read live sources (DOIs, URLs, OAI-PMH) from the cache only.")
 @verbose_option
 @click.option("--retry-budget", type=click.FloatRange(min=0, min_open=True),
@@ -245,7 +250,7 @@ def _finish(result: RunResult, dry_run: bool, quiet: bool, json_path: str | None
 @handle_errors
 def sync_command(paths: tuple[str, ...], library: str | None, dry_run: bool, full: bool, json_path: str | None, quiet: bool,
                  api_url: str | None, state_dir: str | None, collection: str | None, config_path: str | None,
-                 kind: str | None, offline: bool, verbose: bool, retry_budget: float | None) -> None:
+                 kind: str | None, sentence_case: bool, offline: bool, verbose: bool, retry_budget: float | None) -> None:
     """Bring a Zotero library in step with the documents under PATHS (or the configured sources).
 
     A PATH may also be a live source: a DOI, a repository item page (IRIS, DSpace: read by
@@ -256,7 +261,7 @@ def sync_command(paths: tuple[str, ...], library: str | None, dry_run: bool, ful
 
     with report_on_failure(json_path):
         cfg = resolve(config_path, library, api_url, state_dir, paths, collection, kind, offline=offline,
-                      retry_budget=retry_budget)
+                      retry_budget=retry_budget, sentence_case=sentence_case)
         logs.setup(cfg.state_dir)
         with connect(cfg) as (client, spec, _):
             path = cfg.state_path(spec.kind, spec.id)

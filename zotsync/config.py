@@ -44,6 +44,7 @@ class Source:
     tags: list[str] = field(default_factory=list)
     kind: str | None = None
     targets: tuple[Target, ...] = ()  # live sources: DOIs, papers, OAI-PMH sets, record pages
+    sentence_case: bool = False  # BibTeX titles in sentence case (as Better BibTeX imports them)
 
 
 @dataclass(frozen=True)
@@ -141,7 +142,7 @@ def sources_from(raw: dict[str, Any], origin: str) -> list[Source]:
         # patterns stay patterns: the walk expands them, scoping each file by the pattern's folder
         out.append(Source([str(p) for p in paths], entry.get("collection"),
                           [str(t) for t in entry.get("tags", [])], entry.get("format"),
-                          live_targets(entry, f"{origin}: sources[{i}]")))
+                          live_targets(entry, f"{origin}: sources[{i}]"), bool(entry.get("sentence_case", False))))
     return out
 
 
@@ -176,12 +177,21 @@ def _doi(value: str, where: str) -> str:
     return doi
 
 
-def command_line_source(args: tuple[str, ...], kind: str | None) -> Source:
+def command_line_source(args: tuple[str, ...], kind: str | None, sentence_case: bool = False) -> Source:
     """PATHs, URLs and DOIs given on the command line: each argument is a live source or a path."""
     from zotsync.fetch.targets import target_of
 
     targets = [(arg, target_of(arg)) for arg in args]
-    return Source([arg for arg, t in targets if t is None], None, [], kind, tuple(t for _, t in targets if t is not None))
+    return Source([arg for arg, t in targets if t is None], None, [], kind, tuple(t for _, t in targets if t is not None),
+                  sentence_case)
+
+
+def _cased(sources: tuple[Source, ...], sentence_case: bool) -> tuple[Source, ...]:
+    if not sentence_case:
+        return sources
+    from dataclasses import replace
+
+    return tuple(replace(source, sentence_case=True) for source in sources)
 
 
 def api_url_from(flag: str | None, env: Environment | None = None) -> str:
@@ -201,8 +211,11 @@ def checked_url(url: str) -> str:
 
 def resolve(config_path: str | None, library: str | None, api_url: str | None, state_dir: str | None,
             paths: tuple[str, ...], collection: str | None, kind: str | None, need_sources: bool = True,
-            env: Environment | None = None, offline: bool = False, retry_budget: float | None = None) -> Settings:
-    """The settings of one command, from its flags, the environment and the config file."""
+            env: Environment | None = None, offline: bool = False, retry_budget: float | None = None,
+            sentence_case: bool = False) -> Settings:
+    """The settings of one command, from its flags, the environment and the config file.
+
+    ``sentence_case`` (the flag) turns sentence case on for every source, configured or given."""
     env = env or Environment.read()
     raw = load_config(Path(config_path) if config_path else None, explicit=bool(config_path))
     origin = config_path or str(default_config_path())
@@ -212,7 +225,7 @@ def resolve(config_path: str | None, library: str | None, api_url: str | None, s
         library=chosen_library,
         api_url=checked_url(api_url or env.api_url or str(raw.get("api_url", DEFAULT_API_URL))),
         state_dir=Path(os.path.expanduser(str(chosen_dir))) if chosen_dir else default_state_dir(),
-        sources=(command_line_source(paths, kind),) if paths else tuple(sources_from(raw, origin)),
+        sources=_cased((command_line_source(paths, kind),) if paths else tuple(sources_from(raw, origin)), sentence_case),
         collection=collection, max_wait=env.max_wait, retry_budget=retry_budget or env.retry_budget, timeout=env.timeout,
         contact=str(raw.get("contact", "")), offline=offline,
         doi_resolver=env.doi_resolver or Settings.doi_resolver, s2_api=env.s2_api or Settings.s2_api)

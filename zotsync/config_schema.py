@@ -22,7 +22,7 @@ SOURCE = {
     "type": "object", "additionalProperties": False,
     "properties": {"paths": STRINGS, "path": STRING, "collection": STRING, "tags": STRINGS, "format": STRING,
                    "url": STRING, "urls": STRINGS, "doi": {"anyOf": [STRING, STRINGS]}, "oai": OAI,
-                   "semanticscholar": SEMANTIC_SCHOLAR},
+                   "semanticscholar": SEMANTIC_SCHOLAR, "sentence_case": {"type": "boolean"}},
     "anyOf": [{"required": [key]} for key in ("paths", "path", "url", "urls", "doi", "oai", "semanticscholar")],
 }
 SCHEMA = {

@@ -26,7 +26,7 @@ from zotsync import schema
 from zotsync.errors import ParseError
 from zotsync.model import Parsed
 from zotsync.sources import NotBibliographic, parse_text, recognise
-from zotsync.sources.base import Document
+from zotsync.sources.base import Document, Options
 from zotsync.sources.sanitize import clean
 from zotsync.walk import Found, Passed, Unmatched, Unreadable, special_kind, walk
 
@@ -223,8 +223,9 @@ class Screen(Protocol):
         """What the document gave; ``failed`` when any of it could not be read or fitted."""
 
 
-def parse_paths(paths: list[str], kind: str | None = None, screen: Screen | None = None) -> ParseResult:
-    """Parse every document under ``paths``; bad documents become errors, the rest items.
+def parse_paths(paths: list[str], kind: str | None = None, screen: Screen | None = None,
+                options: Options | None = None) -> ParseResult:
+    """Parse every document under ``paths`` (read with ``options``); bad documents become errors, the rest items.
 
     With a ``screen``, documents it finds unchanged are counted but not parsed."""
     result = ParseResult()
@@ -237,14 +238,15 @@ def parse_paths(paths: list[str], kind: str | None = None, screen: Screen | None
             result.warnings.append(f"{entry.pattern}: the pattern matches no document")
         else:
             result.files += 1
-            _parse_one(entry, kind, result, screen)
+            _parse_one(entry, kind, result, screen, options or Options())
     return result
 
 
-def _parse_one(entry: Found, kind: str | None, result: ParseResult, screen: Screen | None = None) -> None:
+def _parse_one(entry: Found, kind: str | None, result: ParseResult, screen: Screen | None = None,
+               options: Options | None = None) -> None:
     """One document, guarded: whatever it raises is its error line, never the end of the run."""
     errors, records = len(result.errors), len(result.parsed)
-    doc = Document(str(entry.path), entry.scope)
+    doc = Document(str(entry.path), entry.scope, options=options or Options())
     try:
         found = _found(entry, kind, result, doc, screen)
     except NotBibliographic as exc:

@@ -24,6 +24,7 @@ from zotsync.match import LibraryIndex, assign_keys
 from zotsync.model import Applied, Parsed, Plan, Result, RunResult
 from zotsync.plan import plan, replan
 from zotsync.positions import follow_moves
+from zotsync.sources.base import Options
 from zotsync.state import State, now
 from zotsync.unchanged import Ledger
 from zotsync.works import file_in, group
@@ -147,8 +148,9 @@ def read_documents(sources: list[Source], ledger: Ledger | None,
     if ledger is not None:
         ledger.start()
     for source, fetched in zip(sources, live, strict=True):
-        screen = ledger.screen(source.kind, source.tags, source.collection) if ledger is not None else None
-        result = parse_paths(source.paths, source.kind, screen) if source.paths else ParseResult()
+        options = Options(sentence_case=source.sentence_case)
+        screen = ledger.screen(source.kind, source.tags, source.collection, options) if ledger is not None else None
+        result = parse_paths(source.paths, source.kind, screen, options) if source.paths else ParseResult()
         result.add(ParseResult(list(fetched.parsed), list(fetched.errors), list(fetched.warnings),
                                list(fetched.skipped), fetched.files))
         collection_of.update({p.source: source.collection for p in result.parsed if source.collection})

@@ -77,6 +77,7 @@ DROPPED = {"relax", "protect", "left", "right", "big", "Big", "bigl", "bigr", "d
            "quad", "qquad", "null", "leavevmode", "unskip", "ignorespaces"}
 DOUBLE_STRUCK = {"R": "ℝ", "N": "ℕ", "Z": "ℤ", "Q": "ℚ", "C": "ℂ", "P": "ℙ", "H": "ℍ", "E": "𝔼", "F": "𝔽"}
 TOKEN = re.compile(r"\\([A-Za-z]+)\s*|\\(.)|([{}$~^_])|(---|--|``|'')|([^\\{}$~^_`'-]+)|(.)", re.S)
+PROTECT = ("\ue000", "\ue001")  # private-use marks around case-protected text (``to_text(marks=True)``)
 NEEDS_WORK = re.compile(r"[\\{}$~]|--|``|''")
 LONG = 300
 
@@ -97,23 +98,27 @@ def _pylatexenc_symbols() -> dict[str, str]:
     return out
 
 
-def to_text(value: str, protect: bool = False) -> str:
-    """Unicode (and Zotero rich text) of a BibTeX field value."""
+def to_text(value: str, protect: bool = False, marks: bool = False) -> str:
+    """Unicode (and Zotero rich text) of a BibTeX field value.
+
+    With ``marks``, the text BibTeX would not change the case of (a braced group that does not
+    start with a macro, a macro's braced argument, math) is put between ``PROTECT`` marks instead
+    of being judged for ``<span class="nocase">`` here: ``zotsync.sentence_case`` reads them."""
     if not NEEDS_WORK.search(value):
         return " ".join(value.split())
     if len(value) > LONG:
-        return _convert(value, protect)
-    return _cached(value, protect)
+        return _convert(value, protect, marks)
+    return _cached(value, protect, marks)
 
 
 @lru_cache(maxsize=32768)
-def _cached(value: str, protect: bool) -> str:
-    return _convert(value, protect)
+def _cached(value: str, protect: bool, marks: bool) -> str:
+    return _convert(value, protect, marks)
 
 
-def _convert(value: str, protect: bool) -> str:
+def _convert(value: str, protect: bool, marks: bool = False) -> str:
     try:
-        text = _Reader(value, protect).group(depth=0, math=False)
+        text = _Reader(value, protect, marks).group(depth=0, math=False)
     except RecursionError:  # braces nested hundreds deep: no markup to keep, only the text
         text = verbatim(value)
     return " ".join(text.replace("\u00a0", " ").split())
@@ -122,11 +127,12 @@ def _convert(value: str, protect: bool) -> str:
 class _Reader:
     """A recursive reader over the tokens of one value."""
 
-    def __init__(self, value: str, protect: bool) -> None:
+    def __init__(self, value: str, protect: bool, marks: bool = False) -> None:
         self.tokens: list[list[str]] = [[str(m.lastindex), m.group(m.lastindex or 0), m.group(0)]
                                         for m in TOKEN.finditer(value)]
         self.position = 0
         self.protect = protect
+        self.marks = marks
 
     def group(self, depth: int, math: bool) -> str:
         """Read up to the ``}`` closing this group (or ``$`` ending math, or the end of the value)."""
@@ -172,6 +178,8 @@ class _Reader:
         start = self.position
         inner = self.group(depth + 1, math)
         whole = depth == 0 and start == 1 and self.position == len(self.tokens)
+        if self.marks and not math:  # braces around the whole value (Mendeley, JabRef) single nothing out
+            return inner if starts_with_macro or whole else PROTECT[0] + inner + PROTECT[1]
         if (self.protect and not math and not after_macro and not starts_with_macro and not whole
                 and _lower_start(inner)):
             return TAGS["nocase"][0] + inner + TAGS["nocase"][1]
@@ -179,6 +187,8 @@ class _Reader:
 
     def _math(self) -> str:
         inner = self._math_body()
+        if self.marks:
+            return PROTECT[0] + inner + PROTECT[1]
         if self.protect and _lower_start(inner) and not inner.startswith("<"):
             return TAGS["nocase"][0] + inner + TAGS["nocase"][1]
         return inner
@@ -227,6 +237,13 @@ class _Reader:
             return text[0]
         return self._one(math)
 
+    def _next_is_group(self) -> bool:
+        """The next token, spaces passed over, opens a braced group."""
+        position = self.position
+        while position < len(self.tokens) and self.tokens[position][0] == "5" and not self.tokens[position][1].strip():
+            position += 1
+        return position < len(self.tokens) and self.tokens[position][1] == "{"
+
     def _raw_argument(self) -> str:
         """A braced argument as written (a URL): braces and escapes removed, nothing converted."""
         if self.position >= len(self.tokens) or self.tokens[self.position][1] != "{":
@@ -254,9 +271,16 @@ class _Reader:
         if name in LETTERS:
             return LETTERS[name], False
         if name in MARKUP:
+            braced = self.marks and not math and self._next_is_group()
             content = self._argument(math)
             open_tag, close_tag = TAGS[MARKUP[name]]
-            return (open_tag + content + close_tag if content else ""), False
+            if not content:
+                return "", False
+            if braced and open_tag.startswith("<"):  # protected: the markup and all in it (BibTeX)
+                return PROTECT[0] + open_tag + content + close_tag + PROTECT[1], False
+            if braced:  # quotation marks are text: what they enclose is protected
+                return open_tag + PROTECT[0] + content + PROTECT[1] + close_tag, False
+            return open_tag + content + close_tag, False
         if name == "mathbb":
             content = self._argument(math)
             return "".join(DOUBLE_STRUCK.get(c, c) for c in content), False

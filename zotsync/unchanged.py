@@ -1,7 +1,8 @@
 """The ledger of documents read: a document unchanged since all its records landed is not read again.
 
 For each document the state keeps a digest of the bytes read and the configuration it was
-parsed under (its source's kind, tags and collection, its scope, zotsync's version): when both
+parsed under (its source's kind, tags, collection and reading options such as sentence case,
+its scope, zotsync's version): when both
 are the same, the document is not parsed, fitted, grouped or planned, and the items it gave are
 counted as unchanged. A large BibTeX file (more than ``LARGE`` entries, split by ``bibscan``
 without parsing) also gets a digest per entry, so that when one entry changes only that entry is
@@ -23,12 +24,13 @@ import json
 import os
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 from zotsync import __version__
 from zotsync.documents import Screen
 from zotsync.model import Outcome, Parsed, Result
 from zotsync.sources import bibscan
+from zotsync.sources.base import Options
 from zotsync.state import State
 from zotsync.walk import Found
 
@@ -69,9 +71,11 @@ class Ledger:
         self.seen: dict[str, Seen] = {}
         self.forced: set[str] = set()
 
-    def screen(self, kind: str | None, tags: list[str], collection: str | None) -> Screen:
-        """The screen of one configured source's documents."""
-        return SourceScreen(self, [__version__, kind, list(tags), collection, self.collection])
+    def screen(self, kind: str | None, tags: list[str], collection: str | None,
+               options: Options | None = None) -> Screen:
+        """The screen of one configured source's documents: a document read under other options is read again."""
+        chosen = asdict(options or Options())
+        return SourceScreen(self, [__version__, kind, list(tags), collection, self.collection, chosen])
 
     def library_changed(self, keys: set[str]) -> None:
         """Items edited, trashed, merged or deleted in the library: their documents are read and planned again."""

@@ -34,3 +34,22 @@ def test_a_source_entry_that_is_not_a_table_is_refused(tmp_path: Path) -> None:
     config.write_text('library = "user:1"\nsources = ["a.bib"]\n')
     with pytest.raises(ConfigError, match=r"sources\[0\]: must be a table"):
         resolve(str(config), None, None, None, (), None, None, env=Environment())
+
+
+def test_sentence_case_is_read_per_source_and_the_flag_sets_it_for_all(tmp_path: Path) -> None:
+    config = tmp_path / "c.toml"
+    config.write_text('library = "user:1"\n[[sources]]\npaths = ["a.bib"]\nsentence_case = true\n'
+                      '[[sources]]\npaths = ["b.bib"]\n')
+    settings = resolve(str(config), None, None, None, (), None, None, env=Environment())
+    assert [s.sentence_case for s in settings.sources] == [True, False]
+    flagged = resolve(str(config), None, None, None, (), None, None, env=Environment(), sentence_case=True)
+    assert [s.sentence_case for s in flagged.sources] == [True, True]
+    given = resolve(str(config), None, None, None, ("c.bib",), None, None, env=Environment(), sentence_case=True)
+    assert [(s.paths, s.sentence_case) for s in given.sources] == [(["c.bib"], True)]
+
+
+def test_sentence_case_must_be_true_or_false(tmp_path: Path) -> None:
+    config = tmp_path / "c.toml"
+    config.write_text('library = "user:1"\n[[sources]]\npaths = ["a.bib"]\nsentence_case = "yes"\n')
+    with pytest.raises(ConfigError, match=r"sources\[0\]\.sentence_case: must be true or false"):
+        resolve(str(config), None, None, None, (), None, None, env=Environment())

@@ -148,6 +148,19 @@ def test_a_change_of_the_source_config_reads_the_document_again(state, library, 
     assert all({"tag": "thesis"} in o.data["tags"] for o in library.lib.items.values())
 
 
+def test_a_changed_reading_option_reads_the_document_again(state, library, tmp_path, parsers):
+    (tmp_path / "refs.bib").write_text(bib(2, edits={0: "A Study of Case Zero in the Field"}))
+    run(state, library, tmp_path)
+    parsers.reset()
+    cased = [Source([str(tmp_path)], sentence_case=True)]
+    result = sync(cased, library, state, SPEC.uri)
+    assert parsers.documents() == ["refs.bib"]  # same bytes, another reading: parsed again
+    assert tally(result) == {"updated": 1, "unchanged": 1} and "A study of case zero in the field" in titles(library)
+    parsers.reset()
+    sync(cased, library, state, SPEC.uri)
+    assert parsers.calls == {}  # and passed over again once read that way
+
+
 def test_the_document_of_a_failed_work_is_read_again_next_run(state, library, docs, parsers):
     library.refuse = {"A study of case 1 in the field"}
     first = run(state, library, docs)

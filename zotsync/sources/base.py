@@ -1,7 +1,7 @@
 """The parser protocol: a parser sniffs text for its kind and turns it into items.
 
 A parser is told about its document through a ``Document``: where it came from (for
-messages), its scope (the document's path relative to its source root, which scopes
+messages), the reading ``Options`` of its source, its scope (the document's path relative to its source root, which scopes
 identities that are only unique within one file, such as citation keys), and a
 problems channel. Every record a parser cannot read is reported there, never dropped
 silently: in strict mode the report raises at once, otherwise it is collected and the
@@ -17,11 +17,19 @@ from zotsync.errors import ParseError
 from zotsync.model import Parsed
 
 
+@dataclass(frozen=True)
+class Options:
+    """How a source's documents are read, for the parsers that have a choice (the same for all its documents)."""
+
+    sentence_case: bool = False  # titles in sentence case (BibTeX), as Better BibTeX imports them
+
+
 @dataclass
 class Document:
     origin: str
     scope: str = ""
     strict: bool = False
+    options: Options = field(default_factory=Options)
     problems: list[ParseError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 

@@ -17,6 +17,7 @@ from typing import Any
 from zotsync import dates, latex, names, schema
 from zotsync.errors import ParseError
 from zotsync.model import Parsed
+from zotsync.sentence_case import is_english, sentence_case, title_cased
 from zotsync.sources import bibscan, common
 from zotsync.sources.base import Document, suffix
 
@@ -50,6 +51,8 @@ SIMPLE_FIELDS = {
     "origpublisher": "originalPublisher", "address": "place",
 }
 PROTECTED = {"title", "subtitle", "titleaddon", "booktitle", "shorttitle", "series", "eventtitle"}
+# Sentence-cased on request (Better BibTeX's choice): titles and series; journal and event names are names.
+SENTENCE_CASED = {"title", "subtitle", "titleaddon", "booktitle", "shorttitle", "series"}
 EXTRA_FIELDS = {"lccn": "LCCN", "mrnumber": "MR", "zmnumber": "Zbl"}
 CREATOR_FIELDS = {"author": "author", "editor": "editor", "translator": "translator", "bookauthor": "bookAuthor",
                   "collaborator": "contributor", "editora": "editor", "editorb": "editor", "commentator": "commenter",
@@ -63,13 +66,20 @@ CONSUMED = {"title", "subtitle", "titleaddon", "journal", "journaltitle", "fjour
             "issue", "publisher", "school", "institution", "organization", "location", "pages", "date", "year",
             "month", "day", "urldate", "lastchecked", "keywords", "keyword", "howpublished", "note", "annote",
             "annotation", "comment", "eprint", "eprinttype", "archiveprefix", "primaryclass", "eprintclass",
-            "crossref", "file", "pdf", "groups", "entrysubtype", "editortype", "origtitle", "tags"}
+            "crossref", "file", "pdf", "groups", "entrysubtype", "editortype", "origtitle"}
 NOTE_FIELDS = ("note", "annote", "annotation", "comment")
 ENTRY_START = re.compile(r"^[ \t]*@[ \t]*(\w+)[ \t]*[{(][ \t]*([^,\s{}()]+)[ \t]*,", re.M)
 AND = re.compile(r"\s+and\s+", re.I)
 IDENTIFIER_NOTE = re.compile(r"^\s*(LCCN|MR|Zbl|PMCID|PMID|DOI|arXiv):")
 VERBATIM = {"url", "doi", "isbn", "issn", "eprint", "pmid", "pmcid", "lccn", "mrnumber", "zmnumber", "urldate",
             "lastchecked", "callnumber", "call-number"}
+TAG_FIELDS = ("keywords", "keyword", "tags", "mesh")  # mesh: MeSH headings (PubMed exports)
+BIBDESK_URL = re.compile(r"^bdsk-url-\d+$")  # BibDesk's links; bdsk-file-N are aliases of attached files
+BIBDESK_FILE = re.compile(r"^bdsk-file-\d+$")
+ORDINAL_EDITION = re.compile(r"^(\d+)\s*(?:st|nd|rd|th)$", re.I)
+# biblatex patent types (its localisation keys: patentus = "U.S. patent") -> the office's number prefix.
+PATENT_OFFICES = {"au": "AU", "ch": "CH", "de": "DE", "dk": "DK", "eu": "EP", "fr": "FR", "uk": "GB", "us": "US"}
+PATENT_TYPE = re.compile(r"^pat(?:ent|req)([a-z]{2})$")
 FULL_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?Z?)?$")
 
 
@@ -173,23 +183,27 @@ def _resolve_crossrefs(entries: list[bibscan.Entry]) -> None:
 
 
 def _to_parsed(entry: bibscan.Entry, doc: Document, occurrence: int, place: int) -> Parsed:
-    item, notes = entry_to_item(entry.kind, entry.fields, entry.key)
+    item, notes = entry_to_item(entry.kind, entry.fields, entry.key, doc.options.sentence_case)
     local = (entry.key if occurrence == 1 else f"{entry.key}~{occurrence}") if entry.key else ""
     return Parsed(source=common.identity("bibtex", item, doc, local=local, place=place), item=item,
                   origin=f"{doc.origin}:{entry.line}", notes=notes)
 
 
-def entry_to_item(entry_type: str, fields: dict[str, str], key: str = "") -> tuple[dict[str, Any], list[str]]:
-    """A Zotero item (before schema fit) and its child notes from one entry's raw fields."""
+def entry_to_item(entry_type: str, fields: dict[str, str], key: str = "",
+                  sentence_cased: bool = False) -> tuple[dict[str, Any], list[str]]:
+    """A Zotero item (before schema fit) and its child notes from one entry's raw fields.
+
+    ``sentence_cased``: titles of English entries (and of entries without a language) in sentence case."""
     entry_type = entry_type.lower()
     item_type = _item_type(entry_type, fields)
     item: dict[str, Any] = {"itemType": item_type, "creators": [], "tags": []}
     extra: list[str] = []
-    item["title"] = _title(fields)
+    cased = sentence_cased and is_english(_text(fields.get("langid") or fields.get("language") or ""))
+    item["title"] = _title(fields, cased)
     _creators(item, fields, item_type, extra)
     for name, target in SIMPLE_FIELDS.items():
         if target and fields.get(name):
-            item.setdefault(target, _field(fields, name))
+            item.setdefault(target, _field(fields, name, cased))
     _journal(item, fields)
     _container(item, item_type)
     _number(item, fields, item_type)
@@ -200,15 +214,18 @@ def entry_to_item(entry_type: str, fields: dict[str, str], key: str = "") -> tup
     _access_date(item, fields, extra)
     if entry_type in THESIS_TYPES and not item.get("type"):
         item["type"] = THESIS_TYPES[entry_type]
-    keywords = fields.get("keywords") or fields.get("keyword") or ""
-    item["tags"] = common.tags(re.split(r"\s*[,;]\s*", _text(keywords))) if keywords else []
+    item["tags"] = common.tags([tag for name in TAG_FIELDS if fields.get(name)
+                                for tag in re.split(r"\s*[,;]\s*", _text(fields[name]))])
+    taken = _bibdesk_url(item, fields)
+    _edition(item)
+    _patent(item, fields, item_type)
     _howpublished(item, fields, extra)
     _identifier_fields(fields, extra)
     if fields.get("origtitle"):
         extra.append(f"Original title: {_text(fields['origtitle'])}")
     if item_type == "document" and entry_type not in TYPES:
         extra.append(f"tex.entrytype: {entry_type}")
-    extra += _tex_lines(fields)
+    extra += _tex_lines(fields, taken)
     if key:
         item["citationKey"] = key
     if extra:
@@ -227,30 +244,36 @@ def _item_type(entry_type: str, fields: dict[str, str]) -> str:
     return item_type
 
 
-def _tex_lines(fields: dict[str, str]) -> list[str]:
-    """Better BibTeX's convention for fields with no Zotero place: ``tex.field: value``."""
-    known = CONSUMED | SIMPLE_FIELDS.keys() | CREATOR_FIELDS.keys() | EXTRA_FIELDS.keys()
+def _tex_lines(fields: dict[str, str], taken: str = "") -> list[str]:
+    """Better BibTeX's convention for fields with no Zotero place: ``tex.field: value`` (``taken``: a field
+    read into one)."""
+    known = CONSUMED | SIMPLE_FIELDS.keys() | CREATOR_FIELDS.keys() | EXTRA_FIELDS.keys() | set(TAG_FIELDS)
     return [f"tex.{name}: {_field(fields, name)}" for name in fields
-            if name not in known and fields[name].strip()]
+            if name not in known and name != taken and fields[name].strip()
+            and not (name.startswith("bdsk-file-") and BIBDESK_FILE.match(name))]
 
 
 def _text(value: str) -> str:
     return latex.to_text(value)
 
 
-def _field(fields: dict[str, str], name: str) -> str:
+def _field(fields: dict[str, str], name: str, cased: bool = False) -> str:
     value = fields.get(name, "")
     if name in VERBATIM:
         return latex.verbatim(value)
+    if cased and name in SENTENCE_CASED:
+        marked = latex.to_text(value, protect=True, marks=True)
+        if title_cased(marked):
+            return sentence_case(marked)
     return latex.to_text(value, protect=name in PROTECTED)
 
 
-def _title(fields: dict[str, str]) -> str:
-    title = _field(fields, "title")
-    subtitle = _field(fields, "subtitle")
+def _title(fields: dict[str, str], cased: bool = False) -> str:
+    title = _field(fields, "title", cased)
+    subtitle = _field(fields, "subtitle", cased)
     if subtitle:
         title = f"{title}{'' if title.endswith(('?', '!', ':', '.')) else ':'} {subtitle}"
-    addon = _field(fields, "titleaddon")
+    addon = _field(fields, "titleaddon", cased)
     if addon:
         title = f"{title}{'' if title.endswith(('?', '!', '.')) else '.'} {addon}"
     return title
@@ -351,6 +374,15 @@ def _journal(item: dict[str, Any], fields: dict[str, str]) -> None:
         item["publicationTitle"] = _text(fields["journal"])
     if short and _text(short) != item.get("publicationTitle"):
         item["journalAbbreviation"] = _text(short)
+    elif not short and _abbreviated(item.get("publicationTitle", "")):
+        item["journalAbbreviation"] = item["publicationTitle"]  # the only name given is the abbreviation
+
+
+def _abbreviated(journal: str) -> bool:
+    """An abbreviated journal name (ISO 4 style, ``Phys. Rev. Lett.``): at least half of its words of two
+    letters or more end in a period. ``St. Louis University Law Journal`` is not."""
+    words = [w for w in journal.split() if sum(c.isalpha() for c in w) >= 2]
+    return bool(words) and 2 * sum(w.endswith(".") for w in words) >= len(words)
 
 
 def _container(item: dict[str, Any], item_type: str) -> None:
@@ -432,6 +464,37 @@ def _month(value: str) -> int:
     if value.isdigit():
         return int(value) if 1 <= int(value) <= 12 else 0
     return dates.MONTHS.get(value, dates.MONTHS.get(value[:3], 0))
+
+
+def _bibdesk_url(item: dict[str, Any], fields: dict[str, str]) -> str:
+    """An entry without ``url`` gets BibDesk's first link, ``bdsk-url-1`` (the others stay ``tex.bdsk-url-N``
+    lines); the name of the field read, or ""."""
+    links = sorted((int(name.rsplit("-", 1)[1]), name) for name, value in fields.items()
+                   if name.startswith("bdsk-url-") and BIBDESK_URL.match(name) and value.strip())
+    if not links or item.get("url"):
+        return ""
+    name = links[0][1]
+    item["url"] = latex.verbatim(fields[name].strip())
+    return name
+
+
+def _edition(item: dict[str, Any]) -> None:
+    """``2nd`` is edition 2: Zotero's edition is a number, the citation style says "2nd ed."."""
+    match = ORDINAL_EDITION.match(item.get("edition", ""))
+    if match:
+        item["edition"] = match.group(1)
+
+
+def _patent(item: dict[str, Any], fields: dict[str, str], item_type: str) -> None:
+    """biblatex ``type = patentus`` (or ``patreqeu``, an application): the office, written before the number
+    as patent numbers are (``US5668842``); the type is consumed, not an Extra line."""
+    office = PATENT_TYPE.match(item.get("type", "").strip().lower()) if item_type == "patent" else None
+    if office is None or office.group(1) not in PATENT_OFFICES:
+        return
+    del item["type"]
+    number = item.get("patentNumber", "")
+    if number.isdigit():
+        item["patentNumber"] = PATENT_OFFICES[office.group(1)] + number
 
 
 def _howpublished(item: dict[str, Any], fields: dict[str, str], extra: list[str]) -> None:
