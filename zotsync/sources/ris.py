@@ -102,44 +102,37 @@ def read_records(text: str, doc: Document) -> Iterator[tuple[dict[str, list[str]
     last: list[str] | None = None
     for number, text_line in enumerate(text.lstrip("\ufeff").split("\n"), 1):
         tag, sep, value = text_line.partition("  - ")
-        if sep and record is not None and tag in FIELD_TAGS:  # most lines: a field of the record being read
-            value = value.strip()
-            if value:
-                last = record.get(tag)
-                if last is None:
-                    last = record[tag] = []
-                last.append(value)
-            else:
-                last = None
-            continue
-        if not sep or tag not in TAG_NAMES:
-            tag, value = _split_line(text_line)
-        if not tag:
-            line = value.strip()
-            if last is not None and line:
-                last[-1] += "\n" + line  # a value wrapped onto the next line
-            elif line and record is None:
+        if not (sep and record is not None and tag in FIELD_TAGS):  # not a field line of the open record (most are)
+            if not sep or tag not in TAG_NAMES:
+                tag, value = _split_line(text_line)
+            if not tag:
+                line = value.strip()
+                if last is not None and line:
+                    last[-1] += "\n" + line  # a value wrapped onto the next line
+                elif line and record is None:
+                    stray = stray or number
+                continue
+            if tag == "TY":
+                if record is not None:
+                    doc.warn("record has no ER line; read up to the next TY", start)
+                    yield record, start
+                record, start, last = {"TY": [value.strip()]}, number, None
+                continue
+            if record is None:
                 stray = stray or number
-            continue
-        if tag == "TY":
-            if record is not None:
-                doc.warn("record has no ER line; read up to the next TY", start)
+                continue
+            if tag == "ER":
                 yield record, start
-            record, start, last = {"TY": [value.strip()]}, number, None
-        elif record is None:
-            stray = stray or number
-        elif tag == "ER":
-            yield record, start
-            record = last = None
+                record = last = None
+                continue
+        value = value.strip()
+        if value:
+            last = record.get(tag)
+            if last is None:
+                last = record[tag] = []
+            last.append(value)
         else:
-            value = value.strip()
-            if value:
-                last = record.get(tag)
-                if last is None:
-                    last = record[tag] = []
-                last.append(value)
-            else:
-                last = None
+            last = None
     if record is not None:
         doc.warn("last record has no ER line; read to the end of the file", start)
         yield record, start
