@@ -1,4 +1,4 @@
-"""The BibTeX and CSL-JSON peer suites (../shared/peer, skipped without it) at issue 11's goal of 0.90.
+"""The peer suites (../shared/peer, skipped without it) at issue 11's goal of 0.90 strict field accuracy.
 
 Better BibTeX sentence-cases titles on import by default and Zotero's own import keeps them as written,
 so each suite is scored the way its peer imports: bbt-bibtex with ``--sentence-case``, Zotero's without.
@@ -14,7 +14,7 @@ import pytest
 
 from tests.conftest import ROOT, SHARED
 
-SUITES = [("bbt-bibtex", "--sentence-case"), ("zotero-bibtex", ""), ("zotero-csljson", "")]
+SUITES = [("bbt-bibtex", "--sentence-case"), ("zotero-bibtex", ""), ("zotero-csljson", ""), ("zotero-ris", "")]
 
 
 @pytest.mark.parametrize(("suite", "option"), SUITES)
